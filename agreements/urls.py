@@ -1,0 +1,36 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", views.AgreementListView.as_view(), name="list"),
+    path("neu/", views.agreement_create, name="create"),
+    path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
+    path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
+    path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_create"),
+    path("<int:pk>/ziele/<int:goal_pk>/bearbeiten/", views.goal_edit, name="goal_update"),
+    path("<int:pk>/ziele/<int:goal_pk>/loeschen/", views.goal_delete, name="goal_delete"),
+    path("<int:pk>/ziele/<int:goal_pk>/verschieben/", views.goal_move, name="goal_move"),
+    path(
+        "<int:pk>/ziele/<int:goal_pk>/vorgaben/neu/",
+        views.target_edit,
+        name="target_create",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/bearbeiten/",
+        views.target_edit,
+        name="target_update",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/loeschen/",
+        views.target_delete,
+        name="target_delete",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/verschieben/",
+        views.target_move,
+        name="target_move",
+    ),
+]

@@ -1,0 +1,271 @@
+"""Pages for reading and writing agreements.
+
+Every object is fetched through ``Agreement.objects.visible_to(user)``, so an
+agreement of another provider answers 404. Whether the user may change it is
+asked of the policy module; a reader who tries gets 403.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from zielsteuerung.accounts import policy
+
+from . import services
+from .filters import AgreementFilter
+from .forms import (
+    AgreementCreateForm,
+    AgreementForm,
+    FocusAreaFormSet,
+    GoalForm,
+    PartyFormSet,
+    TargetForm,
+)
+from .history import agreement_history
+from .models import Agreement, Goal, Target
+
+
+def home(request):
+    """Start page: the agreements this user works with."""
+    user = request.user
+    if user.organisation_id is None:
+        if user.is_staff:
+            return redirect("admin:index")
+        return render(request, "home_no_organisation.html", status=403)
+    agreements = (
+        Agreement.objects.visible_to(user)
+        .select_related("provider")
+        .order_by("-year", "provider__name")[:12]
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "agreements": agreements,
+            "is_ministry": policy.is_ministry_user(user),
+            "can_create": policy.can_edit_agreements(user),
+        },
+    )
+
+
+def _agreement_for(request, pk, *, edit=False):
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related(
+            "provider", "provider__supervisor"
+        ),
+        pk=pk,
+    )
+    if edit and not policy.can_edit_agreement(request.user, agreement):
+        raise PermissionDenied(_("Sie dürfen diese Zielvereinbarung nicht ändern."))
+    return agreement
+
+
+class AgreementListView(FilterView):
+    filterset_class = AgreementFilter
+    template_name = "agreements/agreement_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("provider")
+            .order_by("-year", "provider__name", "version")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "can_create": policy.can_edit_agreements(self.request.user),
+        }
+
+
+def agreement_create(request):
+    if not policy.can_edit_agreements(request.user):
+        raise PermissionDenied(_("Nur das Ministerium legt Zielvereinbarungen an."))
+    form = AgreementCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        agreement = services.agreement_create(
+            provider=form.cleaned_data["provider"],
+            year=form.cleaned_data["year"],
+            copy_previous=form.cleaned_data["copy_previous"],
+        )
+        messages.success(
+            request,
+            _("Die Zielvereinbarung wurde angelegt. Ergänzen Sie jetzt Texte und Ziele."),
+        )
+        return redirect("agreements:update", pk=agreement.pk)
+    return render(request, "agreements/agreement_create.html", {"form": form})
+
+
+class AgreementDetailView(DetailView):
+    template_name = "agreements/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        return (
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("provider")
+            .prefetch_related(
+                "parties",
+                "focus_areas",
+                Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        agreement = self.object
+        parties = {party.role: party for party in agreement.parties.all()}
+        return {
+            **super().get_context_data(**kwargs),
+            "ministry_party": parties.get("ministry"),
+            "provider_party": parties.get("provider"),
+            "can_edit": policy.can_edit_agreement(self.request.user, agreement),
+            "history": agreement_history(agreement),
+        }
+
+
+def agreement_update(request, pk):
+    agreement = _agreement_for(request, pk, edit=True)
+    data = request.POST or None
+    form = AgreementForm(data, instance=agreement)
+    parties = PartyFormSet(data, instance=agreement, prefix="parties")
+    focus_areas = FocusAreaFormSet(data, instance=agreement, prefix="focus")
+    if request.method == "POST":
+        if form.is_valid() and parties.is_valid() and focus_areas.is_valid():
+            with transaction.atomic():
+                form.save()
+                parties.save()
+                _save_focus_areas(focus_areas)
+                services.focus_areas_renumber(agreement=agreement)
+            messages.success(request, _("Die Änderungen wurden gespeichert."))
+            return redirect(agreement)
+        messages.error(
+            request,
+            _("Bitte korrigieren Sie die markierten Angaben. Es wurde nichts gespeichert."),
+        )
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "parties": parties,
+            "focus_areas": focus_areas,
+        },
+    )
+
+
+def _save_focus_areas(formset):
+    """Save focus areas; new ones go to the end, positions renumbered after."""
+    for area in formset.save(commit=False):
+        if area.pk is None:
+            area.position = len(formset.forms)
+        area.save()
+    for area in formset.deleted_objects:
+        area.delete()
+
+
+def goal_edit(request, pk, goal_pk=None):
+    agreement = _agreement_for(request, pk, edit=True)
+    goal = get_object_or_404(agreement.goals, pk=goal_pk) if goal_pk else None
+    form = GoalForm(request.POST or None, instance=goal, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        if goal is None:
+            goal = services.goal_create(goal=form.save(commit=False))
+            messages.success(request, _("Das Ziel wurde angelegt."))
+        else:
+            goal = form.save()
+            messages.success(request, _("Das Ziel wurde gespeichert."))
+        return redirect(goal)
+    return render(
+        request,
+        "agreements/goal_form.html",
+        {"agreement": agreement, "goal": goal, "form": form},
+    )
+
+
+def goal_delete(request, pk, goal_pk):
+    agreement = _agreement_for(request, pk, edit=True)
+    goal = get_object_or_404(agreement.goals, pk=goal_pk)
+    if request.method == "POST":
+        goal.delete()
+        messages.success(
+            request, _("Das Ziel %(number)s wurde gelöscht.") % {"number": goal.number}
+        )
+        return redirect(agreement)
+    return render(
+        request,
+        "agreements/confirm_delete.html",
+        {"agreement": agreement, "object": goal, "kind": _("das Ziel")},
+    )
+
+
+@require_POST
+def goal_move(request, pk, goal_pk):
+    agreement = _agreement_for(request, pk, edit=True)
+    goal = get_object_or_404(agreement.goals, pk=goal_pk)
+    services.item_move(
+        item=goal, siblings=agreement.goals.all(), offset=_offset(request)
+    )
+    return redirect(goal)
+
+
+def target_edit(request, pk, goal_pk=None, target_pk=None):
+    agreement = _agreement_for(request, pk, edit=True)
+    if target_pk:
+        target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
+        goal = target.goal
+    else:
+        target = None
+        goal = get_object_or_404(agreement.goals, pk=goal_pk)
+    form = TargetForm(request.POST or None, instance=target or Target(goal=goal))
+    if request.method == "POST" and form.is_valid():
+        if target is None:
+            services.target_create(target=form.save(commit=False))
+            messages.success(request, _("Die Zielvorgabe wurde angelegt."))
+        else:
+            form.save()
+            messages.success(request, _("Die Zielvorgabe wurde gespeichert."))
+        return redirect(goal)
+    return render(
+        request,
+        "agreements/target_form.html",
+        {"agreement": agreement, "goal": goal, "target": target, "form": form},
+    )
+
+
+def target_delete(request, pk, target_pk):
+    agreement = _agreement_for(request, pk, edit=True)
+    target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
+    if request.method == "POST":
+        target.delete()
+        messages.success(request, _("Die Zielvorgabe wurde gelöscht."))
+        return redirect(target.goal)
+    return render(
+        request,
+        "agreements/confirm_delete.html",
+        {"agreement": agreement, "object": target, "kind": _("die Zielvorgabe")},
+    )
+
+
+@require_POST
+def target_move(request, pk, target_pk):
+    agreement = _agreement_for(request, pk, edit=True)
+    target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
+    services.item_move(
+        item=target, siblings=target.goal.targets.all(), offset=_offset(request)
+    )
+    return redirect(target.goal)
+
+
+def _offset(request):
+    return -1 if request.POST.get("direction") == "up" else 1

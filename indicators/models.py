@@ -1,0 +1,1 @@
+"""Monthly figures live here (DataElement, MonthlyValue); see registry.py for indicators."""

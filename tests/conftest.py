@@ -1,0 +1,133 @@
+"""Shared fixtures: a ministry, two providers and one user of each (alice, bob, charlie).
+
+- ``ministry_user`` edits agreements (ministry editor),
+- ``coesfeld_user`` works for the provider Kreis Coesfeld,
+- ``borken_user`` works for Kreis Borken: the "other provider" of each test.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("TESTING", "true")
+
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+import pytest  # noqa: E402
+
+from agreements import services  # noqa: E402
+from agreements.models import Goal, Target, TargetKind  # noqa: E402
+from zielsteuerung.accounts.models import (  # noqa: E402
+    Organisation,
+    OrganisationKind,
+    OrganisationName,
+    Role,
+    User,
+)
+
+PASSWORD = "geheim-genug-2024"
+
+
+@pytest.fixture
+def ministry(db):
+    ministry = Organisation.objects.create(
+        kind=OrganisationKind.MINISTRY,
+        name="Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen",
+        short_name="MAGS NRW",
+        regional_key="05",
+        seat="Düsseldorf",
+    )
+    OrganisationName.objects.create(
+        organisation=ministry,
+        name="Ministerium für Arbeit, Integration und Soziales des Landes Nordrhein-Westfalen",
+        short_name="MAIS NRW",
+        valid_until=datetime.date(2017, 6, 29),
+    )
+    return ministry
+
+
+def _provider(ministry, name, short_name, key):
+    return Organisation.objects.create(
+        kind=OrganisationKind.PROVIDER,
+        name=name,
+        short_name=short_name,
+        regional_key=key,
+        jobcenter_name=f"Jobcenter des {name}",
+        seat=short_name,
+        supervisor=ministry,
+    )
+
+
+@pytest.fixture
+def coesfeld(ministry):
+    return _provider(ministry, "Kreis Coesfeld", "Coesfeld", "05558")
+
+
+@pytest.fixture
+def borken(ministry):
+    return _provider(ministry, "Kreis Borken", "Borken", "05554")
+
+
+def _user(username, organisation, role):
+    return User.objects.create_user(
+        username=username, password=PASSWORD, organisation=organisation, role=role
+    )
+
+
+@pytest.fixture
+def ministry_user(ministry):
+    return _user("alice", ministry, Role.EDITOR)
+
+
+@pytest.fixture
+def ministry_reader(ministry):
+    return _user("anna", ministry, Role.READER)
+
+
+@pytest.fixture
+def coesfeld_user(coesfeld):
+    return _user("bob", coesfeld, Role.EDITOR)
+
+
+@pytest.fixture
+def borken_user(borken):
+    return _user("charlie", borken, Role.EDITOR)
+
+
+@pytest.fixture
+def agreement(coesfeld):
+    """Coesfeld's 2014 draft with one goal and a K2 level target."""
+    agreement = services.agreement_create(provider=coesfeld, year=2014)
+    goal = Goal.objects.create(
+        agreement=agreement, number="II", title="Integration in Erwerbstätigkeit"
+    )
+    Target.objects.create(
+        goal=goal,
+        kind=TargetKind.LEVEL,
+        indicator="k2",
+        wording="Die Integrationsquote erreicht im Dezember 25,4 %.",
+        unit="percent",
+        baseline_value=Decimal("22.5"),
+        baseline_year=2013,
+        baseline_month=12,
+        target_value=Decimal("25.4"),
+        comparator="gte",
+        direction="higher",
+    )
+    return agreement
+
+
+@pytest.fixture
+def borken_agreement(borken):
+    return services.agreement_create(provider=borken, year=2023)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client: ``client_for(user).get(url)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, OrganisationName, User
+
+
+class OrganisationNameInline(admin.TabularInline):
+    model = OrganisationName
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "regional_key", "supervisor"]
+    list_filter = ["kind", "supervisor"]
+    search_fields = ["name", "short_name", "regional_key", "jobcenter_name"]
+    inlines = [OrganisationNameInline]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "organisation", "role", "is_active"]
+    list_filter = ["organisation__kind", "role", "is_active", "organisation"]
+    list_select_related = ["organisation"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Zielsteuerung"), {"fields": ["organisation", "role"]}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Zielsteuerung"), {"fields": ["organisation", "role"]}),
+    )

@@ -1,0 +1,62 @@
+"""The one access policy: who may see and change what.
+
+Everything is scoped by provider (Träger). Ministry users see the providers
+their ministry supervises; provider users see their own provider only. Views
+never test roles themselves: they ask this module, and fetch objects through
+the scopes it returns so that an object out of scope answers 404.
+"""
+
+from .models import Organisation, Role
+
+
+def _organisation(user):
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user.organisation
+
+
+def is_ministry_user(user):
+    organisation = _organisation(user)
+    return organisation is not None and organisation.is_ministry
+
+
+def is_editor(user):
+    return _organisation(user) is not None and user.role == Role.EDITOR
+
+
+def providers_visible_to(user):
+    """The providers whose agreements and figures ``user`` may read."""
+    organisation = _organisation(user)
+    if organisation is None:
+        return Organisation.objects.none()
+    if organisation.is_ministry:
+        return Organisation.objects.providers().filter(supervisor=organisation)
+    return Organisation.objects.providers().filter(pk=organisation.pk)
+
+
+def ministries_visible_to(user):
+    """The ministries ``user`` may act for or read about."""
+    organisation = _organisation(user)
+    if organisation is None:
+        return Organisation.objects.none()
+    if organisation.is_ministry:
+        return Organisation.objects.filter(pk=organisation.pk)
+    return Organisation.objects.filter(pk=organisation.supervisor_id)
+
+
+def can_view_provider(user, provider):
+    return providers_visible_to(user).filter(pk=provider.pk).exists()
+
+
+def can_edit_agreements(user):
+    """Agreements are written by the ministry's editors only."""
+    return is_ministry_user(user) and is_editor(user)
+
+
+def can_edit_agreement(user, agreement):
+    """Whether ``user`` may change ``agreement`` (which they can already see)."""
+    return (
+        can_edit_agreements(user)
+        and agreement.is_editable
+        and agreement.provider.supervisor_id == user.organisation_id
+    )

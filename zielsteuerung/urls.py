@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from agreements.views import home
+
+admin.site.site_header = _("Zielsteuerung – Verwaltung")
+admin.site.site_title = _("Zielsteuerung")
+
+urlpatterns = [
+    path("", home, name="home"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "passwort/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "passwort/geaendert/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("zielvereinbarungen/", include("agreements.urls")),
+    path("verwaltung/", admin.site.urls),
+]
