@@ -22,7 +22,9 @@ class AgreementFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        years = self.queryset.order_by("-year").values_list("year", flat=True).distinct()
+        years = (
+            self.queryset.order_by("-year").values_list("year", flat=True).distinct()
+        )
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
         self.filters["provider"].queryset = policy.providers_visible_to(user).order_by(
             "name"

@@ -62,13 +62,16 @@ class AgreementCreateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         provider, year = cleaned.get("provider"), cleaned.get("year")
-        if provider and year and Agreement.objects.filter(
-            provider=provider, year=year
-        ).exists():
+        if (
+            provider
+            and year
+            and Agreement.objects.filter(provider=provider, year=year).exists()
+        ):
             self.add_error(
                 "year",
                 _(
-                    "Für %(provider)s gibt es für %(year)s schon eine Zielvereinbarung. "
+                    "Für %(provider)s gibt es für %(year)s schon eine "
+                    "Zielvereinbarung. "
                     "Öffnen Sie diese, statt eine zweite anzulegen."
                 )
                 % {"provider": provider.name, "year": year},
@@ -83,7 +86,9 @@ class AgreementForm(forms.ModelForm):
             (AgreementStatus.DRAFT, AgreementStatus.DRAFT.label),
             (AgreementStatus.NEGOTIATION, AgreementStatus.NEGOTIATION.label),
         ],
-        help_text=_("Die Endfassung und die Unterzeichnung folgen einem eigenen Ablauf."),
+        help_text=_(
+            "Die Endfassung und die Unterzeichnung folgen einem eigenen Ablauf."
+        ),
     )
 
     class Meta:
@@ -121,7 +126,9 @@ class PartyForm(forms.ModelForm):
             "signing_place",
             "signing_date",
         ]
-        widgets = {"signing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "signing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,9 +250,11 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = [("", _("– keine (lokales Ziel) –"))] + list(
-            self.fields["indicator"].choices
-        )[1:]
+        indicators = list(self.fields["indicator"].choices)[1:]
+        self.fields["indicator"].choices = [
+            ("", _("– keine (lokales Ziel) –")),
+            *indicators,
+        ]
         self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(

@@ -48,7 +48,9 @@ def agreement_history(agreement):
     ]
     entries = []
     for model, records, labeller in sources:
-        entries.extend(_entries(model, records.select_related("history_user"), labeller))
+        entries.extend(
+            _entries(model, records.select_related("history_user"), labeller)
+        )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 

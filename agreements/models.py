@@ -79,7 +79,9 @@ class Agreement(models.Model):
     preamble = models.TextField(
         _("Präambel"),
         blank=True,
-        help_text=_("Absätze durch Leerzeilen trennen; Aufzählungen mit „- “ beginnen."),
+        help_text=_(
+            "Absätze durch Leerzeilen trennen; Aufzählungen mit „- “ beginnen."
+        ),
     )
     references = models.TextField(
         _("Bezugsdokumente"),
@@ -186,7 +188,10 @@ class Party(models.Model):
     in_representation = models.BooleanField(
         _("„In Vertretung“"),
         default=False,
-        help_text=_("Ankreuzen, wenn in Vertretung der Ministerin/des Ministers gezeichnet wird."),
+        help_text=_(
+            "Ankreuzen, wenn in Vertretung der Ministerin oder des Ministers "
+            "gezeichnet wird."
+        ),
     )
     signing_place = models.CharField(
         _("Ort der Unterschrift"), max_length=100, blank=True
@@ -253,7 +258,9 @@ class Goal(models.Model):
     text = models.TextField(
         _("Erläuterung"),
         blank=True,
-        help_text=_("Absätze durch Leerzeilen trennen; Aufzählungen mit „- “ beginnen."),
+        help_text=_(
+            "Absätze durch Leerzeilen trennen; Aufzählungen mit „- “ beginnen."
+        ),
     )
 
     history = HistoricalRecords()
@@ -276,7 +283,9 @@ class Goal(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse("agreements:detail", args=[self.agreement_id]) + f"#ziel-{self.pk}"
+        return (
+            reverse("agreements:detail", args=[self.agreement_id]) + f"#ziel-{self.pk}"
+        )
 
 
 class TargetKind(models.TextChoices):
@@ -440,55 +449,70 @@ class Target(models.Model):
         return text
 
     def clean(self):
+        self._derive_unit()
         errors = {}
-        info = self.indicator_info
-        if self.kind == TargetKind.CHANGE:
-            self.unit = Unit.PERCENT
-        elif self.kind == TargetKind.GAP:
-            self.unit = Unit.PERCENTAGE_POINTS
-        elif not self.unit and info is not None:
-            self.unit = info.unit
         if self.is_numeric:
-            if self.target_value is None:
-                errors["target_value"] = _(
-                    "Ein Ziel dieser Art braucht einen Zielwert. Tragen Sie ihn ein "
-                    "oder wählen Sie „Nur Beobachtung“."
+            self._clean_numeric(errors)
+        elif self.target_value is not None:
+            errors["target_value"] = (
+                _(
+                    "Beobachtungsziele haben keinen Zielwert. Lassen Sie das Feld "
+                    "leer oder wählen Sie eine andere Art."
                 )
-            if not self.comparator:
-                errors["comparator"] = _(
-                    "Bitte angeben, ob der Zielwert mindestens oder höchstens "
-                    "erreicht werden soll."
-                )
-            if not self.direction:
-                errors["direction"] = _("Bitte angeben, ob höher oder niedriger besser ist.")
-            if self.kind in (TargetKind.LEVEL, TargetKind.COUNT) and not self.unit:
-                errors["unit"] = _("Bitte eine Einheit wählen.")
-        elif self.kind == TargetKind.MONITORING and self.target_value is not None:
-            errors["target_value"] = _(
-                "Beobachtungsziele haben keinen Zielwert. Lassen Sie das Feld leer "
-                "oder wählen Sie eine andere Art."
+                if self.kind == TargetKind.MONITORING
+                else _("Qualitative Ziele haben keinen Zahlenwert; bitte leeren.")
             )
         if self.kind in (TargetKind.CHANGE, TargetKind.GAP) and not self.indicator:
             errors["indicator"] = _(
-                "Eine Veränderung lässt sich nur für eine Kennzahl messen. Bitte wählen."
+                "Eine Veränderung lässt sich nur für eine Kennzahl messen. "
+                "Bitte wählen."
             )
         self._clean_signs(errors)
         self._clean_consistency(errors)
         if errors:
             raise ValidationError(errors)
 
+    def _derive_unit(self):
+        """Changes are per cent and gaps points; a level takes its indicator's unit."""
+        if self.kind == TargetKind.CHANGE:
+            self.unit = Unit.PERCENT
+        elif self.kind == TargetKind.GAP:
+            self.unit = Unit.PERCENTAGE_POINTS
+        elif not self.unit and self.indicator_info is not None:
+            self.unit = self.indicator_info.unit
+
+    def _clean_numeric(self, errors):
+        if self.target_value is None:
+            errors["target_value"] = _(
+                "Ein Ziel dieser Art braucht einen Zielwert. Tragen Sie ihn ein "
+                "oder wählen Sie „Nur Beobachtung“."
+            )
+        if not self.comparator:
+            errors["comparator"] = _(
+                "Bitte angeben, ob der Zielwert mindestens oder höchstens "
+                "erreicht werden soll."
+            )
+        if not self.direction:
+            errors["direction"] = _(
+                "Bitte angeben, ob höher oder niedriger besser ist."
+            )
+        if self.kind in (TargetKind.LEVEL, TargetKind.COUNT) and not self.unit:
+            errors["unit"] = _("Bitte eine Einheit wählen.")
+
     def _clean_signs(self, errors):
-        counts = self.kind == TargetKind.COUNT or self.unit in (Unit.COUNT, Unit.PERSONS)
+        counts = self.kind == TargetKind.COUNT or self.unit in (
+            Unit.COUNT,
+            Unit.PERSONS,
+        )
         if counts and self.kind != TargetKind.CHANGE:
             for field in ("target_value", "baseline_value"):
                 value = getattr(self, field)
                 if value is not None and value < 0:
-                    errors.setdefault(
-                        field, _("Anzahlen können nicht negativ sein.")
-                    )
+                    errors.setdefault(field, _("Anzahlen können nicht negativ sein."))
         if self.baseline_value is not None and not self.baseline_year:
             errors.setdefault(
-                "baseline_year", _("Bitte das Jahr angeben, auf das sich der Ausgangswert bezieht.")
+                "baseline_year",
+                _("Bitte das Jahr angeben, auf das sich der Ausgangswert bezieht."),
             )
 
     def _clean_consistency(self, errors):
@@ -500,12 +524,7 @@ class Target(models.Model):
             errors.setdefault(
                 "comparator",
                 _(
-                    "„Erreicht bei“ passt nicht zur Richtung: wenn niedriger besser ist, "
-                    "gilt „höchstens“, sonst „mindestens“."
+                    "„Erreicht bei“ passt nicht zur Richtung: wenn niedriger besser "
+                    "ist, gilt „höchstens“, sonst „mindestens“."
                 ),
-            )
-        if self.kind == TargetKind.QUALITATIVE and self.target_value is not None:
-            errors.setdefault(
-                "target_value",
-                _("Qualitative Ziele haben keinen Zahlenwert; bitte das Feld leeren."),
             )

@@ -7,7 +7,13 @@ from django.db.models import Max
 
 from .models import Agreement, FocusArea, Goal, Party, PartyRole, Target
 
-_COPIED_TEXT_FIELDS = ("legal_basis", "preamble", "references", "goals_intro", "cooperation")
+_COPIED_TEXT_FIELDS = (
+    "legal_basis",
+    "preamble",
+    "references",
+    "goals_intro",
+    "cooperation",
+)
 _COPIED_PARTY_FIELDS = (
     "representative_salutation",
     "representative_name",
@@ -47,7 +53,9 @@ def _create_parties(agreement, previous):
         PartyRole.MINISTRY: agreement.provider.supervisor,
         PartyRole.PROVIDER: agreement.provider,
     }
-    earlier = {party.role: party for party in previous.parties.all()} if previous else {}
+    earlier = (
+        {party.role: party for party in previous.parties.all()} if previous else {}
+    )
     for role, organisation in organisations.items():
         names = organisation.names_on(first_day)
         party = Party(

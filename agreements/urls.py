@@ -10,9 +10,15 @@ urlpatterns = [
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
     path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_create"),
-    path("<int:pk>/ziele/<int:goal_pk>/bearbeiten/", views.goal_edit, name="goal_update"),
-    path("<int:pk>/ziele/<int:goal_pk>/loeschen/", views.goal_delete, name="goal_delete"),
-    path("<int:pk>/ziele/<int:goal_pk>/verschieben/", views.goal_move, name="goal_move"),
+    path(
+        "<int:pk>/ziele/<int:goal_pk>/bearbeiten/", views.goal_edit, name="goal_update"
+    ),
+    path(
+        "<int:pk>/ziele/<int:goal_pk>/loeschen/", views.goal_delete, name="goal_delete"
+    ),
+    path(
+        "<int:pk>/ziele/<int:goal_pk>/verschieben/", views.goal_move, name="goal_move"
+    ),
     path(
         "<int:pk>/ziele/<int:goal_pk>/vorgaben/neu/",
         views.target_edit,

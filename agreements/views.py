@@ -79,7 +79,10 @@ class AgreementListView(FilterView):
         )
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "user": self.request.user,
+        }
 
     def get_context_data(self, **kwargs):
         return {
@@ -100,7 +103,10 @@ def agreement_create(request):
         )
         messages.success(
             request,
-            _("Die Zielvereinbarung wurde angelegt. Ergänzen Sie jetzt Texte und Ziele."),
+            _(
+                "Die Zielvereinbarung wurde angelegt. "
+                "Ergänzen Sie jetzt Texte und Ziele."
+            ),
         )
         return redirect("agreements:update", pk=agreement.pk)
     return render(request, "agreements/agreement_create.html", {"form": form})
@@ -150,7 +156,10 @@ def agreement_update(request, pk):
             return redirect(agreement)
         messages.error(
             request,
-            _("Bitte korrigieren Sie die markierten Angaben. Es wurde nichts gespeichert."),
+            _(
+                "Bitte korrigieren Sie die markierten Angaben. "
+                "Es wurde nichts gespeichert."
+            ),
         )
     return render(
         request,

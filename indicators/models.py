@@ -1,1 +1,4 @@
-"""Monthly figures live here (DataElement, MonthlyValue); see registry.py for indicators."""
+"""Monthly figures (DataElement, MonthlyValue) will live here.
+
+The indicators a target refers to are listed in registry.py.
+"""

@@ -40,7 +40,9 @@ class Indicator:
 
 
 INDICATORS = (
-    Indicator("k1", _("K1 – Summe der Leistungen zum Lebensunterhalt"), Unit.EUR, False),
+    Indicator(
+        "k1", _("K1 – Summe der Leistungen zum Lebensunterhalt"), Unit.EUR, False
+    ),
     Indicator("k2", _("K2 – Integrationsquote"), Unit.PERCENT, True),
     Indicator(
         "k2_abstand",
@@ -67,8 +69,12 @@ INDICATORS = (
         Unit.PERCENT,
         True,
     ),
-    Indicator("bg", _("Durchschnittliche Zahl der Bedarfsgemeinschaften"), Unit.COUNT, False),
-    Indicator("arbeitslose", _("Durchschnittliche Zahl der Arbeitslosen"), Unit.PERSONS, False),
+    Indicator(
+        "bg", _("Durchschnittliche Zahl der Bedarfsgemeinschaften"), Unit.COUNT, False
+    ),
+    Indicator(
+        "arbeitslose", _("Durchschnittliche Zahl der Arbeitslosen"), Unit.PERSONS, False
+    ),
     Indicator(
         "arbeitslose_u25",
         _("Durchschnittliche Zahl der Arbeitslosen unter 25 Jahren"),

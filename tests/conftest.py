@@ -10,14 +10,14 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("TESTING", "true")
 
-import datetime  # noqa: E402
-from decimal import Decimal  # noqa: E402
+import datetime
+from decimal import Decimal
 
-import pytest  # noqa: E402
+import pytest
 
-from agreements import services  # noqa: E402
-from agreements.models import Goal, Target, TargetKind  # noqa: E402
-from zielsteuerung.accounts.models import (  # noqa: E402
+from agreements import services
+from agreements.models import Goal, Target, TargetKind
+from zielsteuerung.accounts.models import (
     Organisation,
     OrganisationKind,
     OrganisationName,

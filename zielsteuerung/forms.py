@@ -13,7 +13,9 @@ class GermanDecimalInput(forms.TextInput):
     """A text box that shows ``25,4`` and offers the number keyboard on phones."""
 
     def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+        super().__init__(
+            {"inputmode": "decimal", "autocomplete": "off", **(attrs or {})}
+        )
 
     def format_value(self, value):
         if isinstance(value, (Decimal, int, float)):
@@ -37,7 +39,9 @@ class GermanDecimalField(forms.DecimalField):
         try:
             return parse_decimal(value)
         except NumberFormatError as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from exc
 
     def widget_attrs(self, widget):
         # No min/max/step attributes: the widget is a text box, not type=number.

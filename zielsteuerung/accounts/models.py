@@ -44,7 +44,9 @@ class Organisation(models.Model):
         max_length=12,
         unique=True,
         validators=[RegexValidator(r"^\d{2,12}$", _("Nur Ziffern, z. B. 05558."))],
-        help_text=_("Amtlicher Gemeindeschlüssel (AGS), z. B. 05558 für Kreis Coesfeld"),
+        help_text=_(
+            "Amtlicher Gemeindeschlüssel (AGS), z. B. 05558 für Kreis Coesfeld"
+        ),
     )
     jobcenter_name = models.CharField(
         _("Name des Jobcenters"),
@@ -116,7 +118,9 @@ class OrganisationName(models.Model):
     )
     name = models.CharField(_("Amtlicher Name"), max_length=200)
     short_name = models.CharField(_("Kurzname"), max_length=60)
-    jobcenter_name = models.CharField(_("Name des Jobcenters"), max_length=200, blank=True)
+    jobcenter_name = models.CharField(
+        _("Name des Jobcenters"), max_length=200, blank=True
+    )
     valid_until = models.DateField(_("Gültig bis"))
 
     class Meta:
