@@ -40,16 +40,20 @@ class AgreementCreateForm(forms.ModelForm):
         ),
     )
 
+    year = forms.IntegerField(
+        label=_("Jahr"),
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        error_messages={
+            "min_value": _("Das Jahr muss %(limit_value)s oder später sein."),
+            "max_value": _("Das Jahr darf nicht nach %(limit_value)s liegen."),
+            "invalid": _("Bitte das Jahr als Zahl eingeben, z. B. 2024."),
+        },
+    )
+
     class Meta:
         model = Agreement
         fields = ["provider", "year"]
-        widgets = {"year": forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR})}
-        error_messages = {
-            "year": {
-                "min_value": _("Das Jahr muss %(limit_value)s oder später sein."),
-                "max_value": _("Das Jahr darf nicht nach %(limit_value)s liegen."),
-            }
-        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,11 +254,16 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        indicators = list(self.fields["indicator"].choices)[1:]
-        self.fields["indicator"].choices = [
-            ("", _("– keine (lokales Ziel) –")),
-            *indicators,
-        ]
+        empty_labels = {
+            "indicator": _("– keine (lokales Ziel) –"),
+            "unit": _("– aus der Kennzahl –"),
+            "baseline_month": _("– ganzes Jahr –"),
+            "comparator": _("– bitte wählen –"),
+            "direction": _("– bitte wählen –"),
+        }
+        for name, label in empty_labels.items():
+            choices = list(self.fields[name].choices)[1:]
+            self.fields[name].choices = [("", label), *choices]
         self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(

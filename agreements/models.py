@@ -409,6 +409,13 @@ class Target(models.Model):
         return registry.UNIT_SYMBOLS.get(self.unit, "")
 
     @property
+    def baseline_unit_symbol(self):
+        """A change target's baseline is a level of its indicator, not a per cent."""
+        if self.kind in (TargetKind.CHANGE, TargetKind.GAP) and self.indicator_info:
+            return registry.UNIT_SYMBOLS.get(self.indicator_info.unit, "")
+        return self.unit_symbol
+
+    @property
     def baseline_period(self):
         """``Dezember 2013`` or ``2013``; empty when no period is given."""
         if not self.baseline_year:

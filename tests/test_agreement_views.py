@@ -32,6 +32,7 @@ def test_ministry_user_sees_agreement_with_edit_buttons(
     assert response.context["can_edit"] is True
     content = response.content.decode()
     assert "Kreis Coesfeld" in content
+    assert "Zielvereinbarung 2014" in content  # a year, not "2.014"
     assert "25,4" in content
     assert "22,5" in content
     assert "+12,9 %" in content
@@ -525,3 +526,14 @@ def test_moves_need_post(client_for, ministry_user, agreement):
     goal = agreement.goals.get()
     url = reverse("agreements:goal_move", args=[agreement.pk, goal.pk])
     assert client_for(ministry_user).get(url).status_code == 405
+
+
+def test_edit_form_shows_values_as_typed_back(client_for, ministry_user, agreement):
+    target = agreement.goals.get().targets.get()
+    response = client_for(ministry_user).get(
+        reverse("agreements:target_update", args=[agreement.pk, target.pk])
+    )
+    content = response.content.decode()
+    assert 'value="2013"' in content
+    assert 'value="22,5"' in content
+    assert 'value="25,4"' in content

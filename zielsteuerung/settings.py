@@ -112,7 +112,9 @@ LANGUAGES = [("de", "Deutsch")]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: years would print as "2.014". Figures are formatted by the formatting
+# template filters (3.489, 25,4) instead.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["zielsteuerung.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

@@ -1,0 +1,87 @@
+"""Playwright with Debian's Chromium against pytest-django's live server."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WCAG = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium chromium-l10n"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--lang=de-DE",
+            ],
+            env={**os.environ, "LANGUAGE": "de"},
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def check_accessibility(page):
+    """Run axe-core on the page; fail with the rule names when it finds violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(f"async () => await axe.run(document, {{runOnly: {WCAG}}})")
+    problems = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in result["violations"]
+    ]
+    assert problems == [], f"{page.url}: " + "; ".join(problems)
+
+
+def field(page, label):
+    """The form field labelled exactly ``label`` (crispy adds ``*`` and spaces)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def screenshot(page, name):
+    """Keep a full-page screenshot under test-artifacts/ to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def login(page, username, password):
+    page.goto("/anmelden/")
+    check_accessibility(page)
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,165 @@
+"""The main journeys of the foundation, in a real browser, checked with axe."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from agreements.models import Agreement
+
+from .conftest import check_accessibility, field, login, screenshot
+
+DEMO_PASSWORD = "zielsteuerung-demo"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", "--force", verbosity=0)
+
+
+def test_ministry_writes_an_agreement_and_sees_the_history(page, demo):
+    login(page, "ministerium", DEMO_PASSWORD)
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Neue Zielvereinbarung", exact=True).click()
+    check_accessibility(page)
+    field(page, "Träger").select_option(label="Kreis Warendorf")
+    field(page, "Jahr").fill("2024")
+    page.get_by_label("Inhalte aus der Vereinbarung des Vorjahres übernehmen").uncheck()
+    page.get_by_role("button", name="Anlegen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kreis Warendorf")
+    check_accessibility(page)
+    field(page, "Präambel").fill(
+        "Die Partner wollen möglichst viele Menschen in Arbeit bringen."
+    )
+    page.get_by_label("Vertreten durch").first.fill("Matthias Heidmeier")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("gespeichert")
+
+    _add_goal(page, "I", "Verringerung der Hilfebedürftigkeit")
+    _add_goal(page, "II", "Verbesserung der Integration in Erwerbstätigkeit")
+    check_accessibility(page)
+
+    _add_target(
+        page,
+        goal="I",
+        kind="Veränderung gegenüber Vorjahr (%)",
+        indicator="K3 – Durchschnittlicher Bestand an Langzeitleistungsbeziehenden",
+        wording="Der durchschnittliche Bestand sinkt um mindestens 5,2 %.",
+        values={"Zielwert": "-5,2"},
+        comparator="höchstens (≤)",
+        direction="Niedriger ist besser",
+    )
+    _add_target(
+        page,
+        goal="II",
+        kind="Wert einer Kennzahl",
+        indicator="K2 – Integrationsquote",
+        wording="Die Integrationsquote erreicht im Dezember 25,4 %.",
+        values={
+            "Ausgangswert": "22.5",
+            "Ausgangswert: Jahr": "2023",
+            "Zielwert": "25,4",
+        },
+        comparator="mindestens (≥)",
+        direction="Höher ist besser",
+    )
+    _add_qualitative_target(page, goal="II")
+    screenshot(page, "agreement-detail-new")
+
+    # Edit the K2 target: 25,4 becomes 26.
+    page.get_by_role(
+        "link", name=re.compile("Bearbeiten Zielvorgabe „Die Integrationsquote")
+    ).click()
+    expect(field(page, "Zielwert")).to_have_value("25,4")
+    field(page, "Zielwert").fill("26")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("gespeichert")
+
+    history = page.get_by_role("table", name="Wer hat wann was geändert")
+    first_row = history.get_by_role("row").nth(1)
+    expect(first_row).to_contain_text("Maria Schneider")
+    expect(first_row).to_contain_text("Zielwert")
+    expect(first_row).to_contain_text("25,4")
+    expect(first_row).to_contain_text("26")
+    check_accessibility(page)
+    screenshot(page, "agreement-history")
+
+    agreement = Agreement.objects.get(provider__short_name="Warendorf", year=2024)
+    targets = [t for goal in agreement.goals.all() for t in goal.targets.all()]
+    assert sorted(t.kind for t in targets) == ["change", "level", "qualitative"]
+
+
+def _add_goal(page, number, title):
+    page.get_by_role("link", name="Ziel hinzufügen").first.click()
+    check_accessibility(page)
+    field(page, "Nummer").fill(number)
+    field(page, "Titel").fill(title)
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", name=f"{number}. {title}")).to_be_visible()
+
+
+def _add_target(page, *, goal, kind, indicator, wording, values, comparator, direction):
+    page.get_by_role(
+        "link", name=f"Zielvorgabe hinzufügen zu Ziel {goal}", exact=True
+    ).click()
+    field(page, "Art").select_option(label=kind)
+    field(page, "Kennzahl").select_option(label=indicator)
+    field(page, "Formulierung").fill(wording)
+    for label, value in values.items():
+        field(page, label).fill(value)
+    field(page, "Erreicht bei").select_option(label=comparator)
+    field(page, "Richtung").select_option(label=direction)
+    check_accessibility(page)
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text(wording, exact=True)).to_be_visible()
+
+
+def _add_qualitative_target(page, *, goal):
+    page.get_by_role(
+        "link", name=f"Zielvorgabe hinzufügen zu Ziel {goal}", exact=True
+    ).click()
+    field(page, "Art").select_option(label="Qualitatives Ziel")
+    expect(field(page, "Zielwert")).to_be_hidden()
+    field(page, "Formulierung").fill(
+        "Bis Ende 2024 liegt ein Konzept für Alleinerziehende vor."
+    )
+    field(page, "Frist").fill("2024-12-31")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Umsetzung bis 31.12.2024")).to_be_visible()
+
+
+def test_bad_input_is_explained_and_kept(page, demo):
+    login(page, "ministerium", DEMO_PASSWORD)
+    page.goto("/zielvereinbarungen/neu/")
+    field(page, "Träger").select_option(label="Kreis Coesfeld")
+    field(page, "Jahr").fill("2014")
+    page.get_by_role("button", name="Anlegen").click()
+    expect(page.get_by_text("schon eine Zielvereinbarung")).to_be_visible()
+    expect(field(page, "Jahr")).to_have_value("2014")
+    check_accessibility(page)
+
+
+def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
+    login(page, "coesfeld", DEMO_PASSWORD)
+    check_accessibility(page)
+    page.get_by_role("link", name="Zielvereinbarungen", exact=True).click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Kreis Coesfeld").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2014")
+    expect(page.get_by_text("Nur lesen")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Texte und Parteien bearbeiten")
+    ).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Bearbeiten"))).to_have_count(0)
+    expect(page.get_by_text("25,4")).not_to_have_count(0)
+    check_accessibility(page)
+    screenshot(page, "coesfeld-2014-readonly")
+
+    borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
+    response = page.goto(f"/zielvereinbarungen/{borken.pk}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    check_accessibility(page)

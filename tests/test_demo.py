@@ -1,0 +1,206 @@
+"""The demo data: complete, faithful to the two seed agreements, repeatable."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from agreements.demo import DEMO_PASSWORD, PROVIDERS, load_demo
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    FocusArea,
+    Goal,
+    Party,
+    PartyRole,
+    Target,
+    TargetKind,
+)
+from zielsteuerung.accounts.models import Organisation, OrganisationName, User
+
+pytestmark = pytest.mark.django_db
+
+NUMERIC_TARGETS = {
+    ("Coesfeld", 2014, "I", "level", "bg", Decimal(4400), None),
+    ("Coesfeld", 2014, "II", "level", "k2", Decimal("25.4"), Decimal("22.5")),
+    ("Coesfeld", 2014, "II", "count", "", Decimal(20), None),
+    ("Coesfeld", 2014, "II", "level", "arbeitslose_u25", Decimal(150), Decimal(185)),
+    ("Coesfeld", 2014, "III", "change", "k3", Decimal("0.5"), Decimal(3489)),
+    ("Coesfeld", 2014, "III", "level", "", Decimal("40.8"), Decimal("40.8")),
+    ("Coesfeld", 2014, "IV-A", "level", "", Decimal("1.7"), None),
+    ("Borken", 2023, "II", "change", "integrationen", Decimal("12.6"), None),
+    ("Borken", 2023, "II", "change", "k2", Decimal(0), None),
+    ("Borken", 2023, "II", "gap", "k2_abstand", Decimal(0), None),
+    ("Borken", 2023, "III", "change", "k3", Decimal("-5.2"), None),
+    ("Borken", 2023, "III", "change", "lzb_integrationen", Decimal("6.6"), None),
+}
+
+
+def _numeric_targets():
+    rows = []
+    for target in Target.objects.select_related("goal__agreement__provider"):
+        if not target.is_numeric:
+            continue
+        agreement = target.goal.agreement
+        rows.append(
+            (
+                agreement.provider.short_name,
+                agreement.year,
+                target.goal.number,
+                target.kind,
+                target.indicator,
+                target.target_value,
+                target.baseline_value,
+            )
+        )
+    return rows
+
+
+def _counts():
+    models = (Organisation, OrganisationName, User, Agreement, Party, FocusArea)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["Goal"] = Goal.objects.count()
+    counts["Target"] = Target.objects.count()
+    return counts
+
+
+def test_demo_contains_every_numeric_target_of_both_seeds():
+    load_demo()
+    rows = _numeric_targets()
+    # The Coesfeld count target of 20 appears twice (low-threshold jobs, Job-AKTIV).
+    assert len(rows) == len(NUMERIC_TARGETS) + 1
+    assert set(rows) == NUMERIC_TARGETS
+    k2 = Target.objects.get(goal__agreement__year=2014, indicator="k2")
+    assert round(k2.implied_change, 1) == Decimal("12.9")
+    assert "25,4 %" in k2.wording
+    assert "22,5 %" in k2.wording
+
+
+def test_demo_has_the_monitoring_and_qualitative_targets():
+    load_demo()
+    coesfeld = Target.objects.filter(goal__agreement__year=2014)
+    borken = Target.objects.filter(goal__agreement__year=2023)
+    assert coesfeld.filter(kind=TargetKind.MONITORING).count() == 1
+    assert coesfeld.filter(kind=TargetKind.QUALITATIVE).count() == 10
+    assert coesfeld.exclude(deadline=None).get().deadline.isoformat() == "2015-12-31"
+    assert borken.filter(kind=TargetKind.MONITORING).get().indicator == "k1"
+    assert not borken.filter(kind=TargetKind.QUALITATIVE).exists()
+    assert coesfeld.count() == 19
+    assert borken.count() == 6
+
+
+def test_demo_goals_and_texts_follow_the_seeds():
+    load_demo()
+    coesfeld = Agreement.objects.get(year=2014)
+    borken = Agreement.objects.get(year=2023)
+    numbers = list(coesfeld.goals.values_list("number", flat=True))
+    assert numbers == ["I", "II", "III", "IV", "IV-A", "IV-B", "IV-C", "V"]
+    assert list(borken.goals.values_list("number", flat=True)) == ["I", "II", "III"]
+    assert coesfeld.focus_areas.count() == 4
+    assert borken.focus_areas.count() == 0
+    assert coesfeld.status == AgreementStatus.DRAFT
+    assert borken.status == AgreementStatus.NEGOTIATION
+    assert "§ 1 Abs. 2 S. 3 SGB II" in borken.preamble
+    assert "Bürgergeld" in borken.preamble
+    assert "Lokale Planungsdokument 2023" in borken.references
+    for agreement in (coesfeld, borken):
+        assert agreement.legal_basis == "§ 48b Abs. 1 S. 1 Nr. 4 SGB II"
+        assert "Steuerungsdialog" in agreement.cooperation or (
+            "Dialoge zur Zielsteuerung" in agreement.cooperation
+        )
+
+
+def test_demo_parties_keep_the_names_of_their_year():
+    load_demo()
+    ministry_2014 = Party.objects.get(agreement__year=2014, role=PartyRole.MINISTRY)
+    assert ministry_2014.short_name == "MAIS NRW"
+    assert "Integration" in ministry_2014.name
+    assert ministry_2014.representative == "Herrn Staatssekretär Dr. Wilhelm Schäffer"
+    assert ministry_2014.in_representation
+    assert ministry_2014.signing_place == "Düsseldorf"
+    assert ministry_2014.signing_date.isoformat() == "2014-06-02"
+    coesfeld = Party.objects.get(agreement__year=2014, role=PartyRole.PROVIDER)
+    assert coesfeld.name == "Kreis Coesfeld"
+    assert coesfeld.representative == "Herrn Landrat Konrad Püning"
+    assert coesfeld.signing_place == "Coesfeld"
+    assert coesfeld.signing_date.isoformat() == "2014-05-09"
+    ministry_2023 = Party.objects.get(agreement__year=2023, role=PartyRole.MINISTRY)
+    assert ministry_2023.short_name == "MAGS NRW"
+    assert ministry_2023.representative_name == "Matthias Heidmeier"
+    assert ministry_2023.in_representation
+    assert ministry_2023.signing_date is None
+    borken = Party.objects.get(agreement__year=2023, role=PartyRole.PROVIDER)
+    assert borken.representative_name == "Dr. Kai Zwicker"
+    assert borken.representative_function == "Landrat"
+    assert (borken.signing_place, borken.signing_date) == ("Borken", None)
+
+
+def test_demo_organisations_and_users():
+    load_demo()
+    ministry = Organisation.objects.ministries().get()
+    assert (ministry.short_name, ministry.regional_key) == ("MAGS NRW", "05")
+    assert ministry.former_names.get().short_name == "MAIS NRW"
+    providers = Organisation.objects.providers()
+    assert providers.count() == 18
+    assert set(providers.values_list("supervisor", flat=True)) == {ministry.pk}
+    keys = set(providers.values_list("regional_key", flat=True))
+    assert keys == {data.regional_key for data in PROVIDERS}
+    assert all(len(key) == 5 for key in keys)
+    lippe = providers.get(regional_key="05766")
+    assert (lippe.name, lippe.seat) == ("Kreis Lippe", "Detmold")
+    assert providers.get(short_name="Essen").jobcenter_name == "Jobcenter Essen"
+    for username in ("ministerium", "coesfeld", "borken"):
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assert user.role == "editor"
+        assert not user.is_staff
+        assert not user.is_superuser
+    assert User.objects.get(username="ministerium").organisation == ministry
+    assert User.objects.get(username="borken").organisation.short_name == "Borken"
+
+
+def test_loading_twice_changes_nothing():
+    load_demo()
+    before = _counts()
+    load_demo()
+    assert _counts() == before
+    assert before["Organisation"] == 19
+    assert before["Agreement"] == 2
+
+
+def test_existing_passwords_are_kept_unless_reset():
+    load_demo()
+    user = User.objects.get(username="coesfeld")
+    user.set_password("ein-eigenes-passwort")
+    user.save()
+    load_demo()
+    assert authenticate(username="coesfeld", password="ein-eigenes-passwort")
+    load_demo(reset_passwords=True)
+    assert authenticate(username="coesfeld", password=DEMO_PASSWORD)
+
+
+def test_existing_agreement_is_left_alone(capsys):
+    load_demo()
+    agreement = Agreement.objects.get(year=2023)
+    agreement.goals.get(number="III").delete()
+    call_command("load_demo", force=True)
+    assert agreement.goals.count() == 2
+    assert "schon vorhanden" in capsys.readouterr().out
+
+
+def test_command_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert not Agreement.objects.exists()
+    call_command("load_demo", force=True)
+    assert Agreement.objects.count() == 2
+
+
+def test_command_runs_with_debug(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    assert "Träger: 18 angelegt" in output
+    assert "angelegt (8 Ziele, 19 Zielvorgaben)" in output
