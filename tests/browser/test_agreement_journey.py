@@ -163,3 +163,36 @@ def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
     assert response.status == 404
     expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
     check_accessibility(page)
+
+
+def test_every_agreement_page_passes_axe(page, demo):
+    """axe reports no WCAG 2.1 A/AA violation on any page of the foundation."""
+    agreement = Agreement.objects.get(provider__short_name="Coesfeld", year=2014)
+    goal = agreement.goals.first()
+    target = goal.targets.first()
+    base = f"/zielvereinbarungen/{agreement.pk}"
+    login(page, "ministerium", DEMO_PASSWORD)
+    for url in [
+        "/",
+        "/zielvereinbarungen/?year=2014&status=draft",
+        "/zielvereinbarungen/?year=1999",
+        f"{base}/",
+        f"{base}/bearbeiten/",
+        f"{base}/ziele/neu/",
+        f"{base}/ziele/{goal.pk}/bearbeiten/",
+        f"{base}/ziele/{goal.pk}/loeschen/",
+        f"{base}/ziele/{goal.pk}/vorgaben/neu/",
+        f"{base}/vorgaben/{target.pk}/bearbeiten/",
+        f"{base}/vorgaben/{target.pk}/loeschen/",
+        "/passwort/",
+        "/gibt-es-nicht/",
+    ]:
+        page.goto(url)
+        check_accessibility(page)
+    # A form with errors must pass too.
+    page.goto(f"{base}/ziele/{goal.pk}/vorgaben/neu/")
+    page.get_by_role("button", name="Speichern").click()
+    expect(
+        page.get_by_text("Dieses Feld ist zwingend erforderlich.").first
+    ).to_be_visible()
+    check_accessibility(page)
