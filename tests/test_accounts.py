@@ -102,3 +102,26 @@ def test_ministry_of_another_state_sees_nothing_of_nrw(db, agreement, coesfeld):
 def test_inactive_user_sees_nothing(coesfeld_user, agreement):
     coesfeld_user.is_active = False
     assert not Agreement.objects.visible_to(coesfeld_user).exists()
+
+
+def _start_wsgi(env):
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import zielsteuerung.wsgi"],
+        env={**clean, "TESTING": "false", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_server_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = _start_wsgi({})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    assert _start_wsgi({"SECRET_KEY": "x" * 50}).returncode == 0
+    assert _start_wsgi({"DEBUG": "true"}).returncode == 0
