@@ -17,6 +17,10 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "Zielsteuerung: http://127.0.0.1:8000  (Anmeldung: ministerium, coesfeld oder borken;"
+	@echo "Passwort: zielsteuerung-demo). Beenden mit Strg+C."
+	@echo ""
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
