@@ -9,6 +9,7 @@ urlpatterns = [
     path("neu/", views.agreement_create, name="create"),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
+    path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
     path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_create"),
     path(
         "<int:pk>/ziele/<int:goal_pk>/bearbeiten/", views.goal_edit, name="goal_update"

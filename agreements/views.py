@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -17,7 +19,7 @@ from django_filters.views import FilterView
 
 from zielsteuerung.accounts import policy
 
-from . import services
+from . import pdf, services
 from .filters import AgreementFilter
 from .forms import (
     AgreementCreateForm,
@@ -278,3 +280,22 @@ def target_move(request, pk, target_pk):
 
 def _offset(request):
     return -1 if request.POST.get("direction") == "up" else 1
+
+
+def agreement_pdf(request, pk):
+    """The agreement as PDF; drafts carry the ENTWURF mark."""
+    agreement = _agreement_for(request, pk)
+    response = HttpResponse(
+        pdf.render_agreement_pdf(agreement), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(agreement)}"'
+    return response
+
+
+def pdf_filename(agreement, suffix=""):
+    """``Zielvereinbarung-2023-Borken-Fassung-1.pdf``: ASCII, no quotes."""
+    name = slugify(agreement.provider.short_name).title() or "Traeger"
+    return (
+        f"Zielvereinbarung-{agreement.year}-{name}"
+        f"-Fassung-{agreement.version}{suffix}.pdf"
+    )
