@@ -122,7 +122,7 @@ def print_document(agreement):
     return PrintDocument(
         year=agreement.year,
         version=agreement.version,
-        amends_version=None,
+        amends_version=agreement.amends.version if agreement.amends else None,
         ministry=parties[PartyRole.MINISTRY],
         provider=parties[PartyRole.PROVIDER],
         legal_basis=tie(agreement.legal_basis),
