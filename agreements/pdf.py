@@ -22,6 +22,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from .printing import print_document
@@ -39,12 +40,16 @@ class RefusedURL(ValueError):
 def print_context(agreement, *, printed_on=None, preview=False):
     """What the print template needs; the same for the PDF and the preview."""
     printed_on = printed_on or timezone.localdate()
-    return {
+    context = {
         "doc": print_document(agreement),
         "is_draft": agreement.is_editable,
         "printed_on": printed_on,
         "preview": preview,
     }
+    if preview:
+        context["agreement_url"] = agreement.get_absolute_url()
+        context["pdf_url"] = reverse("agreements:pdf", args=[agreement.pk])
+    return context
 
 
 def render_agreement_html(agreement, *, printed_on=None, preview=False):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
+    path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),
     path("<int:pk>/endfassung/", views.agreement_finalize, name="finalize"),
     path("<int:pk>/zurueck-zum-entwurf/", views.agreement_reopen, name="reopen"),
     path("<int:pk>/unterzeichnen/", views.agreement_sign, name="sign"),

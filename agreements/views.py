@@ -300,6 +300,12 @@ def agreement_pdf(request, pk):
     return response
 
 
+def agreement_print_preview(request, pk):
+    """The print template in the browser: same template, same context."""
+    agreement = _agreement_for(request, pk)
+    return HttpResponse(pdf.render_agreement_html(agreement, preview=True))
+
+
 def pdf_filename(agreement, suffix=""):
     """``Zielvereinbarung-2023-Borken-Fassung-1.pdf``: ASCII, no quotes."""
     name = slugify(agreement.provider.short_name).title() or "Traeger"
