@@ -3,8 +3,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
 
 from zielsteuerung.accounts import policy
 from zielsteuerung.forms import GermanDecimalField
@@ -303,3 +307,119 @@ class TargetForm(forms.ModelForm):
                 css_class="qualitative-fields",
             ),
         )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Steht im Änderungsverlauf, z. B. „Zielwert K3 nachverhandelt“."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class SignForm(forms.Form):
+    """Place and date for each party and the scanned, signed copy (a PDF)."""
+
+    ministry_place = forms.CharField(label=_("Ort"), max_length=100)
+    ministry_date = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    provider_place = forms.CharField(label=_("Ort"), max_length=100)
+    provider_date = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signed_copy = forms.FileField(
+        label=_("Unterschriebene Fassung (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role in ("ministry", "provider"):
+            self.initial.setdefault(f"{role}_place", parties[role].signing_place)
+            self.initial.setdefault(f"{role}_date", parties[role].signing_date)
+        self.fields["signed_copy"].help_text = _(
+            "Der eingescannte, von beiden Seiten unterschriebene Vertrag als PDF, "
+            "höchstens %(size)s. Nach einem Fehler bitte die Datei erneut wählen."
+        ) % {"size": filesizeformat(settings.SIGNED_COPY_MAX_BYTES)}
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            Fieldset(
+                parties["ministry"].name,
+                _row("ministry_place", "ministry_date"),
+            ),
+            Fieldset(
+                parties["provider"].name,
+                _row("provider_place", "provider_date"),
+            ),
+            "signed_copy",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in ("ministry_date", "provider_date"):
+            day = cleaned.get(name)
+            if day and day > today:
+                self.add_error(name, _("Das Datum liegt in der Zukunft."))
+        return cleaned
+
+    def clean_signed_copy(self):
+        upload = self.cleaned_data["signed_copy"]
+        check_signed_copy(upload)
+        return upload
+
+    def signatures(self):
+        """``{role: (place, date)}`` for ``services.agreement_sign``."""
+        data = self.cleaned_data
+        return {
+            role: (data[f"{role}_place"], data[f"{role}_date"])
+            for role in ("ministry", "provider")
+        }
+
+
+def _row(left, right):
+    return Div(
+        Div(left, css_class="col-md-8"),
+        Div(right, css_class="col-md-4"),
+        css_class="row",
+    )
+
+
+def check_signed_copy(upload):
+    """Raise ValidationError unless ``upload`` is a readable PDF within the limit."""
+    if upload.size > settings.SIGNED_COPY_MAX_BYTES:
+        raise forms.ValidationError(
+            _("Die Datei ist zu groß (%(size)s); erlaubt sind höchstens %(limit)s.")
+            % {
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.SIGNED_COPY_MAX_BYTES),
+            }
+        )
+    upload.seek(0)
+    if upload.read(5) != b"%PDF-":
+        raise forms.ValidationError(
+            _("Die Datei ist kein PDF. Bitte die eingescannte Fassung als PDF wählen.")
+        )
+    upload.seek(0)
+    if not _pdf_opens(upload):
+        raise forms.ValidationError(
+            _(
+                "Das PDF lässt sich nicht lesen (beschädigt oder verschlüsselt). "
+                "Bitte die Datei prüfen und erneut hochladen."
+            )
+        )
+    upload.seek(0)
+
+
+def _pdf_opens(upload):
+    try:
+        reader = PdfReader(upload)
+        return not reader.is_encrypted and len(reader.pages) > 0
+    except Exception:  # pypdf raises many kinds of errors for broken files
+        return False

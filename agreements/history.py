@@ -14,7 +14,16 @@ from zielsteuerung.numbers import format_decimal
 
 from .models import Agreement, FocusArea, Goal, Party, Target
 
-_IGNORED = {"id", "created_at", "updated_at", "agreement", "goal", "organisation"}
+_IGNORED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "agreement",
+    "goal",
+    "organisation",
+    "signed_copy",
+    "archive_pdf",
+}
 _ACTIONS = {"+": _("angelegt"), "~": _("geändert"), "-": _("gelöscht")}
 
 
@@ -32,6 +41,7 @@ class Entry:
     action: str
     object_label: str
     changes: list = field(default_factory=list)
+    reason: str = ""
 
 
 def agreement_history(agreement):
@@ -68,7 +78,8 @@ def _entries(model, records, labeller):
             and previous is not None
             and getattr(previous, f.attname) != getattr(record, f.attname)
         ]
-        if record.history_type == "~" and not changes:
+        reason = record.history_change_reason or ""
+        if record.history_type == "~" and not changes and not reason:
             continue
         yield Entry(
             when=record.history_date,
@@ -76,6 +87,7 @@ def _entries(model, records, labeller):
             action=str(_ACTIONS[record.history_type]),
             object_label=labeller(record),
             changes=changes,
+            reason=reason,
         )
 
 

@@ -1,6 +1,18 @@
-"""Agreements (Zielvereinbarungen), their parties, goals and targets."""
+"""Agreements (Zielvereinbarungen), their parties, goals and targets.
 
-from django.core.exceptions import ValidationError
+A signed agreement is a legal document: it and everything in it are locked.
+``LockedWhenSigned`` refuses ``save()`` and ``delete()`` of a signed agreement
+and of its parties, focus areas, goals and targets, and ``LockedQuerySet``
+refuses bulk ``update()`` and ``delete()`` touching them; both raise
+``AgreementLockedError`` (a ``PermissionDenied``, so a request that somehow
+gets there answers 403). The only way to change a signed agreement is an
+amendment: a new version that starts as a draft copy (``services.agreement_amend``).
+Raw SQL and ``QuerySet._update`` are not guarded.
+"""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -40,7 +52,72 @@ class AgreementStatus(models.TextChoices):
     SIGNED = "signed", _("Unterzeichnet")
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementLockedError(PermissionDenied):
+    """Something tried to change a signed agreement."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Die Zielvereinbarung ist unterzeichnet und kann nicht mehr "
+                "geändert werden. Legen Sie eine Änderungsvereinbarung an."
+            )
+        )
+
+
+class LockedQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` refuse rows of signed agreements."""
+
+    def _refuse_if_signed(self):
+        lookup = self.model.signed_status_lookup
+        if self.filter(**{lookup: AgreementStatus.SIGNED}).exists():
+            raise AgreementLockedError
+
+    def update(self, **kwargs):
+        self._refuse_if_signed()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_signed()
+        return super().delete()
+
+
+class LockedWhenSigned(models.Model):
+    """Refuses to save or delete once the agreement this belongs to is signed.
+
+    ``signed_status_lookup`` leads from the model to its agreement's status;
+    ``parent_lookup`` is (lookup on Agreement, attribute of this object) that
+    finds the agreement this object is being saved into.
+    """
+
+    signed_status_lookup = "agreement__status"
+    parent_lookup = ("pk", "agreement_id")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_signed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_signed()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_signed(self):
+        """One query: the stored row's agreement or the new one is signed."""
+        lookup, attribute = self.parent_lookup
+        condition = Q(**{lookup: getattr(self, attribute)})
+        if self.pk is not None:
+            stored = self.signed_status_lookup.removesuffix("status")
+            stored = stored.removesuffix("__") or "pk"
+            rows = type(self)._base_manager.filter(pk=self.pk)
+            condition |= Q(pk__in=rows.values(stored))
+        signed = Agreement.objects.filter(condition, status=AgreementStatus.SIGNED)
+        if signed.exists():
+            raise AgreementLockedError
+
+
+class AgreementQuerySet(LockedQuerySet):
     def visible_to(self, user):
         return self.filter(provider__in=policy.providers_visible_to(user))
 
@@ -48,7 +125,28 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(year=year)
 
 
-class Agreement(models.Model):
+def _agreement_file_path(instance, prefix):
+    """``zielvereinbarungen/05558/2014-fassung-1/archiv-<random>.pdf``.
+
+    The random part keeps names unguessable; files are served only through
+    views that ask the policy, never from MEDIA_URL.
+    """
+    return (
+        f"zielvereinbarungen/{instance.provider.regional_key}/"
+        f"{instance.year}-fassung-{instance.version}/"
+        f"{prefix}-{secrets.token_hex(8)}.pdf"
+    )
+
+
+def signed_copy_path(instance, filename):
+    return _agreement_file_path(instance, "unterschrieben")
+
+
+def archive_path(instance, filename):
+    return _agreement_file_path(instance, "archiv")
+
+
+class Agreement(LockedWhenSigned):
     """One provider's agreement with its ministry for one year."""
 
     provider = models.ForeignKey(
@@ -101,11 +199,39 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("Steuerungsdialoge und Beurteilung der Zielerreichung."),
     )
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("Ändert"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="amendments",
+        help_text=_("Die unterzeichnete Fassung, die diese Vereinbarung ändert"),
+    )
+    signed_at = models.DateTimeField(
+        _("Unterzeichnung erfasst am"), null=True, blank=True, editable=False
+    )
+    signed_copy = models.FileField(
+        _("Unterschriebene Fassung"),
+        upload_to=signed_copy_path,
+        blank=True,
+        editable=False,
+    )
+    archive_pdf = models.FileField(
+        _("Archivexemplar"), upload_to=archive_path, blank=True, editable=False
+    )
+    archive_sha256 = models.CharField(
+        _("SHA-256 des Archivexemplars"), max_length=64, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
     history = HistoricalRecords()
     objects = AgreementQuerySet.as_manager()
+
+    signed_status_lookup = "status"
+    parent_lookup = ("pk", "pk")
 
     class Meta:
         verbose_name = _("Zielvereinbarung")
@@ -124,6 +250,15 @@ class Agreement(models.Model):
                 condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR),
                 name="agreement_year_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(version=1, amends__isnull=True)
+                | Q(version__gt=1, amends__isnull=False),
+                name="amendment_refers_to_predecessor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | ~Q(archive_sha256=""),
+                name="signed_agreement_is_archived",
+            ),
         ]
 
     def __str__(self):
@@ -140,6 +275,22 @@ class Agreement(models.Model):
         """Content may change until it is frozen as final or signed."""
         return self.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATION)
 
+    @property
+    def is_final(self):
+        return self.status == AgreementStatus.FINAL
+
+    @property
+    def is_signed(self):
+        return self.status == AgreementStatus.SIGNED
+
+    @property
+    def is_amendment(self):
+        return self.amends_id is not None
+
+    def has_amendment(self):
+        """Whether a newer version (an amendment) of this agreement exists."""
+        return self.amendments.exists()
+
 
 class PartyRole(models.TextChoices):
     MINISTRY = "ministry", _("Ministerium")
@@ -152,7 +303,7 @@ class Salutation(models.TextChoices):
     MS = "ms", _("Frau")
 
 
-class Party(models.Model):
+class Party(LockedWhenSigned):
     """A party of one agreement, with the names valid for it and its signatory."""
 
     agreement = models.ForeignKey(
@@ -199,6 +350,7 @@ class Party(models.Model):
     signing_date = models.DateField(_("Datum der Unterschrift"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Vertragspartei")
@@ -223,7 +375,7 @@ class Party(models.Model):
         return " ".join(part for part in parts if part)
 
 
-class FocusArea(models.Model):
+class FocusArea(LockedWhenSigned):
     """One of the state's focus areas (Schwerpunkte) of the year."""
 
     agreement = models.ForeignKey(
@@ -234,6 +386,7 @@ class FocusArea(models.Model):
     text = models.TextField(_("Text"), blank=True)
 
     history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Schwerpunkt")
@@ -244,7 +397,7 @@ class FocusArea(models.Model):
         return self.title
 
 
-class Goal(models.Model):
+class Goal(LockedWhenSigned):
     """A numbered section of the goals (I, II, IV-A …)."""
 
     agreement = models.ForeignKey(
@@ -264,6 +417,7 @@ class Goal(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Ziel")
@@ -317,8 +471,11 @@ class QualitativeStatus(models.TextChoices):
     MISSED = "missed", _("Nicht erreicht")
 
 
-class Target(models.Model):
+class Target(LockedWhenSigned):
     """A target under a goal: numeric, monitoring-only or qualitative."""
+
+    signed_status_lookup = "goal__agreement__status"
+    parent_lookup = ("goals__pk", "goal_id")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -372,6 +529,7 @@ class Target(models.Model):
     evidence = models.TextField(_("Nachweis"), blank=True)
 
     history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Zielvorgabe")

@@ -1,11 +1,32 @@
-"""Writes that touch several objects: creating, copying and ordering."""
+"""Writes that touch several objects: creating, copying, ordering, signing."""
 
 import datetime
+import hashlib
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Agreement, FocusArea, Goal, Party, PartyRole, Target
+from zielsteuerung.accounts import policy
+
+from . import archive, pdf
+from .models import (
+    Agreement,
+    AgreementStatus,
+    FocusArea,
+    Goal,
+    Party,
+    PartyRole,
+    Target,
+)
+
+
+class AgreementStateError(Exception):
+    """The agreement is not in a state that allows this step (German message)."""
+
 
 _COPIED_TEXT_FIELDS = (
     "legal_basis",
@@ -138,3 +159,158 @@ def focus_areas_renumber(*, agreement):
         if area.position != position:
             area.position = position
             area.save(update_fields=["position"])
+
+
+# --- The sign workflow ----------------------------------------------------------
+# Each step locks the agreement's row, checks its state (AgreementStateError)
+# and then the policy (PermissionDenied), and records who did it and why in
+# the history (simple-history's history_user and change reason).
+
+
+def _lock(agreement):
+    return (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("provider", "amends")
+        .get(pk=agreement.pk)
+    )
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied(_("Sie dürfen diesen Schritt nicht ausführen."))
+
+
+def _record(instance, acting_user, reason=None):
+    instance._history_user = acting_user
+    instance._change_reason = reason
+    instance.save()
+
+
+@transaction.atomic
+def agreement_finalize(*, agreement, acting_user):
+    """Freeze the content: the agreement is printed for signature."""
+    agreement = _lock(agreement)
+    if not agreement.is_editable:
+        raise AgreementStateError(
+            _("Nur ein Entwurf oder eine Vereinbarung in Verhandlung wird Endfassung.")
+        )
+    _require(policy.can_finalize_agreement(acting_user, agreement))
+    agreement.status = AgreementStatus.FINAL
+    _record(agreement, acting_user, _("Endfassung festgelegt"))
+    return agreement
+
+
+@transaction.atomic
+def agreement_reopen(*, agreement, acting_user, reason):
+    """Back from final to draft; ``reason`` goes into the history."""
+    agreement = _lock(agreement)
+    if not agreement.is_final:
+        raise AgreementStateError(
+            _("Nur eine Endfassung kann zurück zum Entwurf gesetzt werden.")
+        )
+    if not (reason or "").strip():
+        raise AgreementStateError(_("Bitte einen Grund angeben."))
+    _require(policy.can_reopen_agreement(acting_user, agreement))
+    agreement.status = AgreementStatus.DRAFT
+    _record(agreement, acting_user, reason.strip())
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
+    """Record the signatures, keep the scanned copy and the PDF/A archive.
+
+    ``signatures`` maps a party role to ``(place, date)``. The archive is
+    rendered once and its bytes stored; downloads serve exactly those bytes.
+    """
+    agreement = _lock(agreement)
+    if not agreement.is_final:
+        raise AgreementStateError(
+            _("Unterzeichnet werden kann nur die Endfassung einer Vereinbarung.")
+        )
+    _require(policy.can_sign_agreement(acting_user, agreement))
+    for party in agreement.parties.all():
+        party.signing_place, party.signing_date = signatures[party.role]
+        _record(party, acting_user, _("Unterzeichnung erfasst"))
+    agreement.signed_at = timezone.now()
+    data = pdf.render_archive_pdf(
+        agreement,
+        data=archive.targets_json(agreement),
+        name=archive.ATTACHMENT_NAME,
+        created=agreement.signed_at,
+    )
+    _store_files(agreement, signed_copy, data)
+    agreement.status = AgreementStatus.SIGNED
+    try:
+        _record(agreement, acting_user, _("Unterzeichnet"))
+    except Exception:
+        _delete_files(agreement)
+        raise
+    return agreement
+
+
+def _store_files(agreement, signed_copy, archive_bytes):
+    """Write the scanned copy and the archive; keep the archive's SHA-256.
+
+    Files are written before the row that names them, so a saved row never
+    points to a missing file. If saving fails, the files are removed again;
+    a rollback later on (outside this service) can leave an orphan file,
+    which is harmless.
+    """
+    agreement.signed_copy.save("unterschrieben.pdf", signed_copy, save=False)
+    agreement.archive_pdf.save("archiv.pdf", ContentFile(archive_bytes), save=False)
+    agreement.archive_sha256 = hashlib.sha256(archive_bytes).hexdigest()
+
+
+def _delete_files(agreement):
+    for file in (agreement.signed_copy, agreement.archive_pdf):
+        if file:
+            file.storage.delete(file.name)
+
+
+@transaction.atomic
+def agreement_amend(*, agreement, acting_user):
+    """Start an amendment: a new version, as a draft copy of the signed one."""
+    agreement = _lock(agreement)
+    if not agreement.is_signed:
+        raise AgreementStateError(
+            _("Eine Änderungsvereinbarung setzt eine unterzeichnete Fassung voraus.")
+        )
+    if agreement.has_amendment():
+        raise AgreementStateError(
+            _("Zu dieser Fassung gibt es schon eine Änderungsvereinbarung.")
+        )
+    _require(policy.can_amend_agreement(acting_user, agreement))
+    amendment = Agreement(
+        provider=agreement.provider,
+        year=agreement.year,
+        version=_next_version(agreement),
+        amends=agreement,
+    )
+    for field in _COPIED_TEXT_FIELDS:
+        setattr(amendment, field, getattr(agreement, field))
+    _record(
+        amendment,
+        acting_user,
+        _("Änderungsvereinbarung zu Fassung %(version)s angelegt")
+        % {"version": agreement.version},
+    )
+    _copy_parties(agreement, amendment)
+    _copy_structure(agreement, amendment)
+    return amendment
+
+
+def _next_version(agreement):
+    versions = Agreement.objects.filter(
+        provider=agreement.provider, year=agreement.year
+    )
+    return versions.aggregate(highest=Max("version"))["highest"] + 1
+
+
+def _copy_parties(source, target_agreement):
+    """The parties with the names and signatories as signed; no signing dates."""
+    for party in source.parties.all():
+        party.pk = None
+        party.agreement = target_agreement
+        party.signing_date = None
+        party.save()

@@ -9,6 +9,18 @@ urlpatterns = [
     path("neu/", views.agreement_create, name="create"),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
+    path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
+    path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),
+    path("<int:pk>/endfassung/", views.agreement_finalize, name="finalize"),
+    path("<int:pk>/zurueck-zum-entwurf/", views.agreement_reopen, name="reopen"),
+    path("<int:pk>/unterzeichnen/", views.agreement_sign, name="sign"),
+    path("<int:pk>/aenderung/", views.agreement_amend, name="amend"),
+    path("<int:pk>/archiv/", views.agreement_archive, name="archive"),
+    path(
+        "<int:pk>/unterschriebene-fassung/",
+        views.agreement_signed_copy,
+        name="signed_copy",
+    ),
     path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_create"),
     path(
         "<int:pk>/ziele/<int:goal_pk>/bearbeiten/", views.goal_edit, name="goal_update"

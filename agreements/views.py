@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -17,7 +19,7 @@ from django_filters.views import FilterView
 
 from zielsteuerung.accounts import policy
 
-from . import services
+from . import pdf, services
 from .filters import AgreementFilter
 from .forms import (
     AgreementCreateForm,
@@ -25,6 +27,8 @@ from .forms import (
     FocusAreaFormSet,
     GoalForm,
     PartyFormSet,
+    ReopenForm,
+    SignForm,
     TargetForm,
 )
 from .history import agreement_history
@@ -119,7 +123,7 @@ class AgreementDetailView(DetailView):
     def get_queryset(self):
         return (
             Agreement.objects.visible_to(self.request.user)
-            .select_related("provider")
+            .select_related("provider", "amends")
             .prefetch_related(
                 "parties",
                 "focus_areas",
@@ -129,12 +133,18 @@ class AgreementDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         agreement = self.object
+        user = self.request.user
         parties = {party.role: party for party in agreement.parties.all()}
         return {
             **super().get_context_data(**kwargs),
             "ministry_party": parties.get("ministry"),
             "provider_party": parties.get("provider"),
-            "can_edit": policy.can_edit_agreement(self.request.user, agreement),
+            "can_edit": policy.can_edit_agreement(user, agreement),
+            "can_finalize": policy.can_finalize_agreement(user, agreement),
+            "can_reopen": policy.can_reopen_agreement(user, agreement),
+            "can_sign": policy.can_sign_agreement(user, agreement),
+            "can_amend": policy.can_amend_agreement(user, agreement),
+            "amendments": list(agreement.amendments.all()),
             "history": agreement_history(agreement),
         }
 
@@ -278,3 +288,148 @@ def target_move(request, pk, target_pk):
 
 def _offset(request):
     return -1 if request.POST.get("direction") == "up" else 1
+
+
+def agreement_pdf(request, pk):
+    """The agreement as PDF; drafts carry the ENTWURF mark."""
+    agreement = _agreement_for(request, pk)
+    response = HttpResponse(
+        pdf.render_agreement_pdf(agreement), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(agreement)}"'
+    return response
+
+
+def agreement_print_preview(request, pk):
+    """The print template in the browser: same template, same context."""
+    agreement = _agreement_for(request, pk)
+    return HttpResponse(pdf.render_agreement_html(agreement, preview=True))
+
+
+def pdf_filename(agreement, suffix=""):
+    """``Zielvereinbarung-2023-Borken-Fassung-1.pdf``: ASCII, no quotes."""
+    name = slugify(agreement.provider.short_name).title() or "Traeger"
+    return (
+        f"Zielvereinbarung-{agreement.year}-{name}"
+        f"-Fassung-{agreement.version}{suffix}.pdf"
+    )
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied(_("Sie dürfen diesen Schritt nicht ausführen."))
+
+
+def _confirm(request, agreement, template, **context):
+    return render(
+        request, f"agreements/{template}", {"agreement": agreement, **context}
+    )
+
+
+def _step(request, agreement, action, success):
+    """Run a workflow service; a state that changed meanwhile becomes a message."""
+    try:
+        result = action()
+    except services.AgreementStateError as error:
+        messages.error(request, str(error))
+        return redirect(agreement)
+    messages.success(request, success)
+    return redirect(result)
+
+
+def agreement_finalize(request, pk):
+    agreement = _agreement_for(request, pk)
+    _require(policy.can_finalize_agreement(request.user, agreement))
+    if request.method != "POST":
+        return _confirm(request, agreement, "agreement_finalize.html")
+    return _step(
+        request,
+        agreement,
+        lambda: services.agreement_finalize(
+            agreement=agreement, acting_user=request.user
+        ),
+        _(
+            "Die Zielvereinbarung ist jetzt die Endfassung. Der Inhalt ist "
+            "eingefroren; drucken Sie das PDF zur Unterschrift aus."
+        ),
+    )
+
+
+def agreement_reopen(request, pk):
+    agreement = _agreement_for(request, pk)
+    _require(policy.can_reopen_agreement(request.user, agreement))
+    form = ReopenForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return _confirm(request, agreement, "agreement_reopen.html", form=form)
+    return _step(
+        request,
+        agreement,
+        lambda: services.agreement_reopen(
+            agreement=agreement,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Die Zielvereinbarung ist wieder ein Entwurf und kann bearbeitet werden."),
+    )
+
+
+def agreement_sign(request, pk):
+    agreement = _agreement_for(request, pk)
+    _require(policy.can_sign_agreement(request.user, agreement))
+    parties = {party.role: party for party in agreement.parties.all()}
+    form = SignForm(request.POST or None, request.FILES or None, parties=parties)
+    if request.method != "POST" or not form.is_valid():
+        return _confirm(request, agreement, "agreement_sign.html", form=form)
+    return _step(
+        request,
+        agreement,
+        lambda: services.agreement_sign(
+            agreement=agreement,
+            acting_user=request.user,
+            signatures=form.signatures(),
+            signed_copy=form.cleaned_data["signed_copy"],
+        ),
+        _(
+            "Die Unterzeichnung ist erfasst. Das Archivexemplar (PDF/A) und die "
+            "unterschriebene Fassung sind gespeichert."
+        ),
+    )
+
+
+def agreement_amend(request, pk):
+    agreement = _agreement_for(request, pk)
+    _require(policy.can_amend_agreement(request.user, agreement))
+    if request.method != "POST":
+        return _confirm(request, agreement, "agreement_amend.html")
+    return _step(
+        request,
+        agreement,
+        lambda: services.agreement_amend(agreement=agreement, acting_user=request.user),
+        _(
+            "Die Änderungsvereinbarung ist als Entwurf angelegt, mit dem Inhalt "
+            "der unterzeichneten Fassung. Ändern Sie jetzt, was sich ändert."
+        ),
+    )
+
+
+def agreement_archive(request, pk):
+    """The PDF/A archive copy, exactly the bytes stored at signing."""
+    agreement = _agreement_for(request, pk)
+    return _stored_file(agreement, agreement.archive_pdf, "-Archiv")
+
+
+def agreement_signed_copy(request, pk):
+    """The scanned copy with both signatures, as uploaded."""
+    agreement = _agreement_for(request, pk)
+    return _stored_file(agreement, agreement.signed_copy, "-unterschrieben")
+
+
+def _stored_file(agreement, file, suffix):
+    if not file:
+        raise Http404(_("Für diese Zielvereinbarung ist keine Datei gespeichert."))
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=pdf_filename(agreement, suffix),
+        content_type="application/pdf",
+    )

@@ -11,9 +11,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("TESTING", "true")
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from agreements import services
 from agreements.models import Goal, Target, TargetKind
@@ -131,3 +134,47 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and archives of each test go to a fresh folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def scanned_pdf_bytes(pages=1):
+    """A small, valid PDF standing in for the scanned, signed agreement."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def scanned_upload(content=None, name="unterschrieben.pdf"):
+    return SimpleUploadedFile(
+        name, scanned_pdf_bytes() if content is None else content, "application/pdf"
+    )
+
+
+SIGNATURES = {
+    "ministry": ("Düsseldorf", datetime.date(2014, 6, 2)),
+    "provider": ("Coesfeld", datetime.date(2014, 5, 9)),
+}
+
+
+@pytest.fixture
+def final_agreement(agreement, ministry_user):
+    return services.agreement_finalize(agreement=agreement, acting_user=ministry_user)
+
+
+@pytest.fixture
+def signed_agreement(final_agreement, ministry_user):
+    return services.agreement_sign(
+        agreement=final_agreement,
+        acting_user=ministry_user,
+        signatures=SIGNATURES,
+        signed_copy=scanned_upload(),
+    )

@@ -121,7 +121,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded and archived files live here. They are never served from
+# MEDIA_URL: downloads go through views that ask the access policy.
 MEDIA_URL = "media/"
+# The scanned, signed agreement: a PDF of at most this many megabytes.
+SIGNED_COPY_MAX_BYTES = int(os.environ.get("SIGNED_COPY_MAX_MB", "20")) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

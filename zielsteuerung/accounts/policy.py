@@ -53,10 +53,45 @@ def can_edit_agreements(user):
     return is_ministry_user(user) and is_editor(user)
 
 
-def can_edit_agreement(user, agreement):
-    """Whether ``user`` may change ``agreement`` (which they can already see)."""
+def _steers(user, agreement):
+    """``user`` is an editor of the ministry that concludes ``agreement``."""
     return (
         can_edit_agreements(user)
-        and agreement.is_editable
         and agreement.provider.supervisor_id == user.organisation_id
+    )
+
+
+def can_view_agreement(user, agreement):
+    """Read the agreement, print it, download its archive and signed copy."""
+    return can_view_provider(user, agreement.provider)
+
+
+def can_edit_agreement(user, agreement):
+    """Whether ``user`` may change ``agreement`` (which they can already see)."""
+    return _steers(user, agreement) and agreement.is_editable
+
+
+# The sign workflow: draft/negotiation → final → signed; final → draft again
+# (with a reason); signed → a new version (amendment) that starts as a draft.
+# Ministry editors only; Träger staff and readers only read and print.
+
+
+def can_finalize_agreement(user, agreement):
+    return _steers(user, agreement) and agreement.is_editable
+
+
+def can_reopen_agreement(user, agreement):
+    return _steers(user, agreement) and agreement.is_final
+
+
+def can_sign_agreement(user, agreement):
+    return _steers(user, agreement) and agreement.is_final
+
+
+def can_amend_agreement(user, agreement):
+    """Only the latest signed version can be amended, and only once."""
+    return (
+        _steers(user, agreement)
+        and agreement.is_signed
+        and not agreement.has_amendment()
     )

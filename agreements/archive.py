@@ -1,0 +1,81 @@
+"""The machine-readable content of an agreement, attached to its archive copy.
+
+The JSON carries what later steering needs without reading the PDF: the
+parties as signed and every target with its values. Decimals are strings
+("25.4") so no precision is lost, dates are ISO 8601.
+"""
+
+import json
+from decimal import Decimal
+
+from .models import Goal
+
+FORMAT = "zielsteuerung/agreement-targets/1"
+ATTACHMENT_NAME = "zielvereinbarung.json"
+_TARGET_FIELDS = (
+    "kind",
+    "indicator",
+    "wording",
+    "unit",
+    "baseline_value",
+    "baseline_year",
+    "baseline_month",
+    "target_value",
+    "comparator",
+    "direction",
+    "deadline",
+)
+
+
+def targets_json(agreement):
+    """The agreement's parties, goals and targets as UTF-8 JSON bytes."""
+    data = {
+        "format": FORMAT,
+        "provider": agreement.provider.name,
+        "regional_key": agreement.provider.regional_key,
+        "year": agreement.year,
+        "version": agreement.version,
+        "amends_version": agreement.amends.version if agreement.amends else None,
+        "legal_basis": agreement.legal_basis,
+        "parties": [_party(party) for party in agreement.parties.all()],
+        "goals": [
+            _goal(goal)
+            for goal in Goal.objects.filter(agreement=agreement).prefetch_related(
+                "targets"
+            )
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _party(party):
+    return {
+        "role": party.role,
+        "name": party.name,
+        "short_name": party.short_name,
+        "representative": party.representative,
+        "in_representation": party.in_representation,
+        "signing_place": party.signing_place,
+        "signing_date": _plain(party.signing_date),
+    }
+
+
+def _goal(goal):
+    return {
+        "number": goal.number,
+        "title": goal.title,
+        "targets": [
+            {name: _plain(getattr(target, name)) for name in _TARGET_FIELDS}
+            for target in goal.targets.all()
+        ],
+    }
