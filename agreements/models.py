@@ -11,6 +11,7 @@ Raw SQL and ``QuerySet._update`` are not guarded.
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -303,6 +304,27 @@ class Salutation(models.TextChoices):
     MS = "ms", _("Frau")
 
 
+_FEMININE_HEADS = ("stadt", "verwaltung", "region", "gemeinde")
+
+
+@dataclass
+class Articles:
+    """Definite articles for an organisation's name (``der Kreis``, ``die Stadt``)."""
+
+    nominative: str
+    dative: str
+    accusative: str
+
+    @classmethod
+    def for_name(cls, name):
+        head = name.split(" ")[0].lower()
+        if "ministerium" in head:
+            return cls("das", "dem", "das")
+        if head.endswith(_FEMININE_HEADS):
+            return cls("die", "der", "die")
+        return cls("der", "dem", "den")
+
+
 class Party(LockedWhenSigned):
     """A party of one agreement, with the names valid for it and its signatory."""
 
@@ -364,6 +386,11 @@ class Party(LockedWhenSigned):
 
     def __str__(self):
         return self.name
+
+    @property
+    def articles(self):
+        """The articles that go with the party's name, e.g. ``der Stadt Essen``."""
+        return Articles.for_name(self.name)
 
     @property
     def representative(self):

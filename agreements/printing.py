@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.numbers import format_decimal
 
-from .models import Agreement, Goal, PartyRole, TargetKind
+from .models import Agreement, Articles, Goal, PartyRole, TargetKind
 
-_FEMININE_HEADS = ("stadt", "verwaltung", "region", "gemeinde")
 # "25,4 %", "§ 48b", "5,2 Prozent" must not break at the end of a line.
 _TIES = re.compile(r"(?<=\d) (?=%|Prozent|Personen)|(?<=§) (?=\d)")
 
@@ -28,24 +27,6 @@ def tie(text):
 def german_date(day):
     """``2.6.2014`` as in the signature block of the seeds; empty for None."""
     return f"{day.day}.{day.month}.{day.year}" if day else ""
-
-
-@dataclass
-class Articles:
-    """Definite articles for an organisation's name (``der Kreis``, ``die Stadt``)."""
-
-    nominative: str
-    dative: str
-    accusative: str
-
-    @classmethod
-    def for_name(cls, name):
-        head = name.split(" ")[0].lower()
-        if "ministerium" in head:
-            return cls("das", "dem", "das")
-        if head.endswith(_FEMININE_HEADS):
-            return cls("die", "der", "die")
-        return cls("der", "dem", "den")
 
 
 @dataclass
@@ -146,7 +127,7 @@ def _party(party):
         in_representation=party.in_representation,
         signing_place=party.signing_place,
         signing_date=german_date(party.signing_date),
-        articles=Articles.for_name(party.name),
+        articles=party.articles,
     )
 
 

@@ -537,3 +537,23 @@ def test_edit_form_shows_values_as_typed_back(client_for, ministry_user, agreeme
     assert 'value="2013"' in content
     assert 'value="22,5"' in content
     assert 'value="25,4"' in content
+
+
+def test_title_block_uses_the_article_of_the_providers_name(
+    client_for, ministry_user, ministry
+):
+    from agreements import services
+    from zielsteuerung.accounts.models import Organisation
+
+    essen = Organisation.objects.create(
+        kind="provider",
+        name="Stadt Essen",
+        short_name="Essen",
+        regional_key="05113",
+        supervisor=ministry,
+    )
+    agreement = services.agreement_create(provider=essen, year=2023)
+    content = client_for(ministry_user).get(detail_url(agreement)).content.decode()
+    assert "zwischen dem" in content
+    assert "und der" in content
+    assert "und dem" not in content

@@ -31,7 +31,12 @@ class Command(BaseCommand):
                 "versehentlich in einer Produktivdatenbank landen. Wer das wirklich "
                 "will, ruft den Befehl mit --force auf."
             )
-        load_demo(reset_passwords=reset_passwords, stdout=self.stdout)
+        quiet = options["verbosity"] == 0
+        load_demo(
+            reset_passwords=reset_passwords, stdout=None if quiet else self.stdout
+        )
+        if quiet:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 "Demodaten bereit. Demo-Benutzer: ministerium, coesfeld, borken "
