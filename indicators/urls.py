@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import exports, views
 from .months import MonthConverter, RegionalKeyConverter
 
 register_converter(MonthConverter, "month")
@@ -11,6 +11,11 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<ags:regional_key>/<int:year>/", views.year_overview, name="year"),
+    path(
+        "<ags:regional_key>/<int:year>.<str:fmt>",
+        exports.year_export,
+        name="year_export",
+    ),
     path("<ags:regional_key>/<month:month>/", views.month_grid, name="grid"),
     path(
         "<ags:regional_key>/<month:month>/verlauf/<slug:code>/<str:sex_code>/",
