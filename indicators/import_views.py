@@ -66,15 +66,19 @@ def _report_message(request, report):
         messages.error(
             request,
             _(
-                "Die Datei enthält %(count)s fehlerhafte Zeilen. "
+                "Die Datei enthält %(lines)s fehlerhafte Zeilen (%(count)s Fehler). "
                 "Es wurde nichts gespeichert."
             )
-            % {"count": len(report.errors)},
+            % {"lines": report.bad_lines, "count": len(report.errors)},
         )
     elif report.dry_run:
         messages.info(
             request,
-            _("Probelauf: die Datei ist fehlerfrei. Es wurde noch nichts gespeichert."),
+            _(
+                "Probelauf: die Datei ist fehlerfrei. Es wurde noch nichts "
+                "gespeichert. Zum Import die Datei erneut wählen und auf "
+                "„Importieren“ klicken."
+            ),
         )
     else:
         messages.success(

@@ -79,6 +79,11 @@ class ImportReport:
     def ok(self):
         return not self.errors
 
+    @property
+    def bad_lines(self):
+        """How many lines of the file have at least one error."""
+        return len({error.line for error in self.errors})
+
     def total(self, name):
         return sum(getattr(summary, name) for summary in self.summaries.values())
 

@@ -64,6 +64,12 @@ class DataElement(models.Model):
         help_text=_("Wie in der Importdatei (Spalte „merkmal“), z. B. elb"),
     )
     name = models.CharField(_("Bezeichnung"), max_length=200)
+    short_name = models.CharField(
+        _("Kurzbezeichnung"),
+        max_length=30,
+        blank=True,
+        help_text=_("Für Spaltenköpfe, z. B. „LZB“; leer: die Bezeichnung"),
+    )
     unit = models.CharField(_("Einheit"), max_length=20, choices=ELEMENT_UNITS)
     split_by_sex = models.BooleanField(
         _("Nach Geschlecht"),
@@ -79,6 +85,10 @@ class DataElement(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
 
     @property
     def sexes(self):

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         self._print(report)
         if not report.ok:
             raise CommandError(
-                f"{len(report.errors)} fehlerhafte Zeilen: nichts gespeichert."
+                f"{report.bad_lines} fehlerhafte Zeilen ({len(report.errors)} Fehler): "
+                "nichts gespeichert."
             )
 
     def _print(self, report):
@@ -72,5 +73,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{mode} {report.file_name}: {report.rows} Zeilen, {report.created} neu, "
             f"{report.changed} geändert, {report.unchanged} unverändert, "
-            f"{len(report.errors)} fehlerhaft."
+            f"{report.bad_lines} fehlerhaft."
         )
