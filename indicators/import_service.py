@@ -6,7 +6,7 @@ loads their existing values, then batched bulk inserts and updates.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,16 +32,6 @@ from .models import (
     Sex,
     Source,
 )
-
-_UPDATED_FIELDS = [
-    "value",
-    "data_status",
-    "source",
-    "source_import",
-    "comment",
-    "changed_at",
-    "changed_by",
-]
 
 
 def figures_import(
@@ -188,7 +178,7 @@ def _write_values(plan, record, user, reason, now):
         else:
             updated.append(value)
     MonthlyValue.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    MonthlyValue.objects.bulk_update(updated, _UPDATED_FIELDS, batch_size=BATCH_SIZE)
+    _update_values(updated, record, user, now)
     values = iter(created + updated)
     olds = [old for _r, pk, old in plan if pk is None] + [
         old for _r, pk, old in plan if pk is not None
@@ -197,6 +187,38 @@ def _write_values(plan, record, user, reason, now):
         (_change(value, old, reason) for value, old in zip(values, olds, strict=True)),
         batch_size=BATCH_SIZE,
     )
+
+
+def _update_values(values, record, user, now):
+    """UPDATE … FROM (VALUES …): one statement per 1,000 changed values.
+
+    Django's bulk_update builds a CASE WHEN per field and row; for a national
+    revision it was ~170 times slower than COPY. UPDATE FROM works in
+    PostgreSQL and in SQLite ≥ 3.33; VALUES columns are column1, column2 … in
+    both.
+    """
+    table = connection.ops.quote_name(MonthlyValue._meta.db_table)
+    constants = [
+        Source.IMPORT,
+        record.pk,
+        connection.ops.adapt_datetimefield_value(now),
+        user.pk,
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 1000):
+            part = values[start : start + 1000]
+            rows = ", ".join(
+                ["(CAST(%s AS BIGINT), CAST(%s AS NUMERIC), %s)"] * len(part)
+            )
+            params = [p for v in part for p in (v.pk, v.value, v.data_status)]
+            cursor.execute(
+                f"UPDATE {table} SET value = v.value, data_status = v.status, "  # noqa: S608
+                "source = %s, source_import_id = %s, comment = '', changed_at = %s, "
+                "changed_by_id = %s FROM (SELECT column1 AS id, column2 AS value, "
+                f"column3 AS status FROM (VALUES {rows}) AS x) AS v "
+                f"WHERE {table}.id = v.id",
+                constants + params,
+            )
 
 
 def _change(value, old, reason):
