@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from indicators.demo import load_demo_figures
 from indicators.registry import Unit
 from zielsteuerung.accounts.models import (
     Organisation,
@@ -731,6 +732,7 @@ def load_demo(*, reset_passwords=False, stdout=None):
     with transaction.atomic():
         ministry = _load_ministry(say)
         _load_providers(ministry, say)
+        load_demo_figures(say=say)
         _load_users(reset_passwords, say)
         for data in AGREEMENTS:
             _load_agreement(data, say)

@@ -1,4 +1,265 @@
-"""Monthly figures (DataElement, MonthlyValue) will live here.
+"""Monthly figures: data elements, the values per provider and month, history.
+
+- ``DataElement``: a raw monthly figure such as ``elb`` (the ministry may add
+  more in the admin).
+- ``ReportingMonth``: one provider's month: its data status (t-0 / t-3) and
+  the version number that guards against silent overwrites.
+- ``MonthlyValue``: (provider, month, element, sex) → value.
+- ``MonthlyValueChange``: every change of a value (old, new, who, when, why,
+  source), never deleted.
+- ``Import``: one imported statistics file.
 
 The indicators a target refers to are listed in registry.py.
 """
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zielsteuerung.accounts.models import Organisation, OrganisationKind
+
+from .registry import Unit
+
+VALUE_DIGITS = 16
+VALUE_PLACES = 2
+
+
+class Sex(models.TextChoices):
+    TOTAL = "total", _("insgesamt")
+    WOMEN = "women", _("Frauen")
+    MEN = "men", _("Männer")
+
+
+# How files and URLs spell the sexes (ASCII, German).
+SEX_FILE_CODES = {Sex.TOTAL: "insgesamt", Sex.WOMEN: "frauen", Sex.MEN: "maenner"}
+SEX_BY_FILE_CODE = {code: sex for sex, code in SEX_FILE_CODES.items()}
+
+
+class DataStatus(models.TextChoices):
+    PROVISIONAL = "t0", _("t-0 (vorläufig)")
+    FINAL = "t3", _("t-3 (endgültig)")
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", _("Eingabe")
+    IMPORT = "import", _("Import")
+    DEMO = "demo", _("Demodaten")
+
+
+ELEMENT_UNITS = [
+    (Unit.PERSONS.value, Unit.PERSONS.label),
+    (Unit.COUNT.value, Unit.COUNT.label),
+    (Unit.EUR.value, Unit.EUR.label),
+]
+
+
+class DataElement(models.Model):
+    """A raw monthly figure reported by every provider (Merkmal)."""
+
+    code = models.SlugField(
+        _("Kürzel"),
+        max_length=40,
+        unique=True,
+        help_text=_("Wie in der Importdatei (Spalte „merkmal“), z. B. elb"),
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    short_name = models.CharField(
+        _("Kurzbezeichnung"),
+        max_length=30,
+        blank=True,
+        help_text=_("Für Spaltenköpfe, z. B. „LZB“; leer: die Bezeichnung"),
+    )
+    unit = models.CharField(_("Einheit"), max_length=20, choices=ELEMENT_UNITS)
+    split_by_sex = models.BooleanField(
+        _("Nach Geschlecht"),
+        default=True,
+        help_text=_("Werte auch für Frauen und Männer erfassen"),
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Merkmal")
+        verbose_name_plural = _("Merkmale")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+    @property
+    def sexes(self):
+        if self.split_by_sex:
+            return [Sex.TOTAL, Sex.WOMEN, Sex.MEN]
+        return [Sex.TOTAL]
+
+    @property
+    def whole_numbers(self):
+        return self.unit != Unit.EUR
+
+
+def _provider_field(related_name):
+    return models.ForeignKey(
+        Organisation,
+        verbose_name=_("Träger"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        limit_choices_to={"kind": OrganisationKind.PROVIDER},
+    )
+
+
+def _user_field(verbose_name, related_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class ReportingMonth(models.Model):
+    """One provider's month: data status and version for optimistic locking."""
+
+    provider = _provider_field("reporting_months")
+    month = models.DateField(_("Monat"), help_text=_("Immer der Erste des Monats"))
+    data_status = models.CharField(
+        _("Datenstand"),
+        max_length=2,
+        choices=DataStatus.choices,
+        default=DataStatus.PROVISIONAL,
+    )
+    version = models.PositiveIntegerField(_("Version"), default=0)
+    updated_at = models.DateTimeField(_("Zuletzt geändert am"), null=True)
+    updated_by = _user_field(_("Zuletzt geändert von"), "+")
+
+    class Meta:
+        verbose_name = _("Berichtsmonat")
+        verbose_name_plural = _("Berichtsmonate")
+        ordering = ["provider", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "month"], name="one_reporting_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider.short_name} {self.month:%Y-%m}"
+
+
+class Import(models.Model):
+    """One imported statistics file (CSV or XLSX); only complete imports."""
+
+    file_name = models.CharField(_("Dateiname"), max_length=255)
+    imported_by = _user_field(_("Importiert von"), "figure_imports")
+    imported_at = models.DateTimeField(_("Importiert am"), auto_now_add=True)
+    reason = models.TextField(_("Begründung"), blank=True)
+    rows = models.PositiveIntegerField(_("Zeilen"), default=0)
+    created = models.PositiveIntegerField(_("Neue Werte"), default=0)
+    changed = models.PositiveIntegerField(_("Geänderte Werte"), default=0)
+    unchanged = models.PositiveIntegerField(_("Unveränderte Werte"), default=0)
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Importe")
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class MonthlyValue(models.Model):
+    """The current value of one figure for one provider, month and sex."""
+
+    provider = _provider_field("monthly_values")
+    month = models.DateField(_("Monat"))
+    element = models.ForeignKey(
+        DataElement,
+        verbose_name=_("Merkmal"),
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    sex = models.CharField(_("Geschlecht"), max_length=5, choices=Sex.choices)
+    value = models.DecimalField(
+        _("Wert"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
+    data_status = models.CharField(
+        _("Datenstand"), max_length=2, choices=DataStatus.choices
+    )
+    source = models.CharField(_("Quelle"), max_length=10, choices=Source.choices)
+    source_import = models.ForeignKey(
+        Import,
+        verbose_name=_("Importdatei"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("Kommentar"), blank=True)
+    changed_at = models.DateTimeField(_("Geändert am"))
+    changed_by = _user_field(_("Geändert von"), "+")
+
+    class Meta:
+        verbose_name = _("Monatswert")
+        verbose_name_plural = _("Monatswerte")
+        ordering = ["provider", "month", "element", "sex"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "month", "element", "sex"],
+                name="one_value_per_provider_month_element_sex",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="monthly_value_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider.short_name} {self.month:%Y-%m} {self.element.code}"
+
+
+class MonthlyValueChange(models.Model):
+    """One change of a monthly value; the history is kept for good."""
+
+    monthly_value = models.ForeignKey(
+        MonthlyValue,
+        verbose_name=_("Monatswert"),
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    old_value = models.DecimalField(
+        _("Alter Wert"),
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_PLACES,
+        null=True,
+        blank=True,
+    )
+    new_value = models.DecimalField(
+        _("Neuer Wert"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
+    data_status = models.CharField(
+        _("Datenstand"), max_length=2, choices=DataStatus.choices
+    )
+    source = models.CharField(_("Quelle"), max_length=10, choices=Source.choices)
+    source_import = models.ForeignKey(
+        Import,
+        verbose_name=_("Importdatei"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+    changed_at = models.DateTimeField(_("Geändert am"))
+    changed_by = _user_field(_("Geändert von"), "+")
+
+    class Meta:
+        verbose_name = _("Änderung eines Monatswerts")
+        verbose_name_plural = _("Änderungen von Monatswerten")
+        ordering = ["monthly_value", "-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.monthly_value}: {self.old_value} → {self.new_value}"

@@ -27,5 +27,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("zielvereinbarungen/", include("agreements.urls")),
+    path("monatswerte/", include("indicators.urls")),
     path("verwaltung/", admin.site.urls),
 ]

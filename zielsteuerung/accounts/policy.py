@@ -95,3 +95,29 @@ def can_amend_agreement(user, agreement):
         and agreement.is_signed
         and not agreement.has_amendment()
     )
+
+
+def can_edit_figures(user, provider):
+    """Whether ``user`` may enter or correct ``provider``'s monthly figures.
+
+    Provider editors enter their own figures; ministry editors may correct
+    those of every provider they supervise, but only with a stated reason
+    (see ``figure_changes_need_reason``). Readers only read.
+    """
+    if not is_editor(user):
+        return False
+    if user.organisation.is_ministry:
+        return provider.supervisor_id == user.organisation_id
+    return provider.pk == user.organisation_id
+
+
+def figure_changes_need_reason(user):
+    """Ministry corrections of a provider's figures must say why."""
+    return is_ministry_user(user)
+
+
+def providers_with_editable_figures(user):
+    """The providers whose figures ``user`` may enter, correct or import."""
+    if not is_editor(user):
+        return Organisation.objects.none()
+    return providers_visible_to(user)

@@ -1,0 +1,216 @@
+"""The entry grid of one month and the import form."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zielsteuerung.numbers import format_decimal
+
+from . import validation
+from .models import DataStatus, Sex
+
+REFERENCE_LABELS = {
+    "previous": _("Vormonat"),
+    "last_year": _("Vorjahresmonat"),
+}
+
+
+def format_for_input(value, element):
+    """A stored value as the text box shows it: ``8512`` or ``1234,56``."""
+    if value is None:
+        return ""
+    places = None if element.whole_numbers else 2
+    return format_decimal(value, places, grouping=False)
+
+
+class MonthGridForm(forms.Form):
+    """Every element × sex of one month, plus status, version and reason.
+
+    The value fields are text boxes: they keep whatever was typed, and the
+    German and plain notations are parsed in ``clean``.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    data_status = forms.ChoiceField(label=_("Datenstand"), choices=DataStatus.choices)
+    reason = forms.CharField(
+        label=_("Grund der Korrektur"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Das Ministerium korrigiert Werte eines Trägers nur mit Grund."),
+    )
+
+    def __init__(self, data=None, *, rows, reporting, need_reason):
+        self.rows = rows
+        initial = {"version": reporting.version, "data_status": reporting.data_status}
+        super().__init__(data, initial=initial)
+        self.fields["reason"].required = need_reason
+        if not need_reason:
+            del self.fields["reason"]
+        for row in rows:
+            self._add_row_fields(row)
+
+    def _add_row_fields(self, row):
+        element = row.element
+        for sex, cell in row.cells.items():
+            label = f"{element.name} – {Sex(sex).label}"
+            self.fields[cell.name] = forms.CharField(
+                label=label,
+                required=False,
+                initial=format_for_input(cell.value, element),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off"}
+                ),
+            )
+        self.fields[f"c-{element.code}"] = forms.CharField(
+            label=_("Kommentar zu %(name)s") % {"name": element.name},
+            required=False,
+            max_length=1000,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {}
+        for row in self.rows:
+            parsed = self._parse_row(row)
+            self._check_split(row, parsed)
+            self._check_plausibility(row, parsed)
+            values.update(
+                ((row.element, sex), value)
+                for sex, value in parsed.items()
+                if value is not None
+            )
+        cleaned["values"] = values
+        cleaned["comments"] = {
+            row.element.code: cleaned.get(f"c-{row.element.code}", "").strip()
+            for row in self.rows
+        }
+        return cleaned
+
+    def _parse_row(self, row):
+        parsed = {}
+        for sex, cell in row.cells.items():
+            raw = (self.cleaned_data.get(cell.name) or "").strip()
+            parsed[sex] = None
+            if not raw:
+                if cell.current is not None:
+                    self.add_error(
+                        cell.name,
+                        _(
+                            "Ein gespeicherter Wert kann nicht geleert werden. "
+                            "Bitte einen Wert eintragen."
+                        ),
+                    )
+                continue
+            try:
+                parsed[sex] = validation.parse_figure(
+                    raw, whole_numbers=row.element.whole_numbers
+                )
+            except validation.FigureError as error:
+                self.add_error(cell.name, error.message)
+        return parsed
+
+    def _check_split(self, row, parsed):
+        if not row.element.split_by_sex or any(
+            cell.name in self.errors for cell in row.cells.values()
+        ):
+            return
+        total, women, men = (parsed[s] for s in (Sex.TOTAL, Sex.WOMEN, Sex.MEN))
+        if total is None and (women is not None or men is not None):
+            self.add_error(
+                row.cells[Sex.TOTAL].name,
+                _("Bitte auch den Wert insgesamt eintragen."),
+            )
+        elif validation.split_exceeds_total(total, women, men):
+            message = validation.split_error(total, women, men)
+            self.add_error(row.cells[Sex.WOMEN].name, message)
+            self.add_error(row.cells[Sex.MEN].name, message)
+
+    def _check_plausibility(self, row, parsed):
+        comment_name = f"c-{row.element.code}"
+        if (self.cleaned_data.get(comment_name) or "").strip():
+            return
+        flagged = False
+        for sex, cell in row.cells.items():
+            value = parsed[sex]
+            if value is None or value == cell.value or cell.name in self.errors:
+                continue
+            jumps = validation.implausible_jumps(value, _references(cell))
+            if jumps:
+                flagged = True
+                self.add_error(
+                    cell.name,
+                    _(
+                        "Auffällige Veränderung: %(jumps)s. Bitte im Kommentar "
+                        "begründen."
+                    )
+                    % {"jumps": "; ".join(str(j) for j in jumps)},
+                )
+        if flagged and comment_name not in self.errors:
+            self.add_error(
+                comment_name, _("Bitte begründen Sie die auffällige Veränderung.")
+            )
+
+
+@dataclass
+class CellLayout:
+    cell: object  # services.GridCell
+    field: object  # BoundField
+    theirs: object = None  # value saved meanwhile by someone else
+
+
+@dataclass
+class RowLayout:
+    element: object
+    cells: list  # total, women, men; None where the element is not split
+    comment: object
+
+
+def grid_layout(form, theirs=None):
+    """Rows for the template: each cell with its bound field.
+
+    ``theirs`` maps field names to values someone else saved after the form
+    was opened (after a conflict); they are shown beside the typed value.
+    """
+    theirs = theirs or {}
+    rows = []
+    for row in form.rows:
+        cells = [
+            CellLayout(cell, form[cell.name], theirs.get(cell.name))
+            if (cell := row.cells.get(sex))
+            else None
+            for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)
+        ]
+        rows.append(RowLayout(row.element, cells, form[f"c-{row.element.code}"]))
+    return rows
+
+
+def _references(cell):
+    pairs = [
+        (REFERENCE_LABELS["previous"], cell.previous),
+        (REFERENCE_LABELS["last_year"], cell.last_year),
+    ]
+    return [(label, value.value) for label, value in pairs if value is not None]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei (CSV oder XLSX)"),
+        help_text=_(
+            "Spalten: regionalschluessel; monat; merkmal; geschlecht; wert; datenstand"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    reason = forms.CharField(
+        label=_("Grund der Korrektur"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nur für das Ministerium: warum es Werte der Träger ändert."),
+    )
+
+    def __init__(self, *args, need_reason, dry_run=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if need_reason:
+            # A dry run changes nothing, so it needs no reason.
+            self.fields["reason"].required = not dry_run
+        else:
+            del self.fields["reason"]

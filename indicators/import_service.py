@@ -1,0 +1,259 @@
+"""``figures_import``: check a statistics file and write it all or nothing.
+
+Queries do not grow with the file: one for the providers the user may import
+for, one for the data elements, one that locks the months concerned, one that
+loads their existing values, then batched bulk inserts and updates.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zielsteuerung.accounts import policy
+
+from . import validation
+from .importing import (
+    BATCH_SIZE,
+    ImportFileError,
+    ImportReport,
+    RowError,
+    Summary,
+    _Context,
+    check_rows,
+    read_table,
+)
+from .models import (
+    DataElement,
+    Import,
+    MonthlyValue,
+    MonthlyValueChange,
+    ReportingMonth,
+    Sex,
+    Source,
+)
+
+
+def figures_import(
+    *, content, file_name, acting_user, dry_run=False, reason="", progress=None
+):
+    """Check ``content`` and, unless ``dry_run`` or a row is bad, import it.
+
+    Returns an ImportReport: every bad row, and per provider and month how
+    many values are (or would be) new, changed and unchanged.
+    """
+    if not dry_run:
+        _check_reason(acting_user, reason)
+    report = ImportReport(file_name, dry_run)
+    context = _Context(
+        providers={
+            p.regional_key: p
+            for p in policy.providers_with_editable_figures(acting_user)
+        },
+        elements={e.code: e for e in DataElement.objects.all()},
+    )
+    try:
+        rows, report.errors, report.rows = check_rows(
+            read_table(content, file_name), context, progress
+        )
+    except ImportFileError as error:
+        report.errors = [RowError(1, "", str(error))]
+        return report
+    with transaction.atomic():
+        _import_rows(rows, report, acting_user, reason, progress)
+    report.errors.sort(key=lambda error: (error.line, error.column))
+    return report
+
+
+def _check_reason(user, reason):
+    if policy.figure_changes_need_reason(user) and not reason.strip():
+        raise PermissionDenied(_("Korrekturen des Ministeriums brauchen einen Grund."))
+
+
+def _import_rows(rows, report, user, reason, progress):
+    reporting = _lock_reporting_months(rows)
+    existing = _existing_values(rows)
+    report.errors.extend(_split_errors(rows, existing))
+    plan = _classify(rows, existing, report)
+    if report.errors or report.dry_run:
+        return
+    if progress:
+        progress(_("Schreibe %(count)s Werte") % {"count": len(plan)})
+    now = timezone.now()
+    report.record = Import.objects.create(
+        file_name=report.file_name,
+        imported_by=user,
+        reason=reason,
+        rows=report.rows,
+        created=report.created,
+        changed=report.changed,
+        unchanged=report.unchanged,
+    )
+    _write_values(plan, report.record, user, reason, now)
+    _write_reporting_months(rows, reporting, report, user, now)
+
+
+def _months_and_providers(rows):
+    return {row.provider.pk for row in rows}, {row.month for row in rows}
+
+
+def _lock_reporting_months(rows):
+    providers, months = _months_and_providers(rows)
+    found = ReportingMonth.objects.select_for_update().filter(
+        provider_id__in=providers, month__in=months
+    )
+    return {(r.provider_id, r.month): r for r in found}
+
+
+def _existing_values(rows):
+    """{(provider, month, element, sex): (id, value, status)}: one query."""
+    providers, months = _months_and_providers(rows)
+    found = MonthlyValue.objects.filter(
+        provider_id__in=providers, month__in=months
+    ).values_list(
+        "id", "provider_id", "month", "element_id", "sex", "value", "data_status"
+    )
+    return {
+        (provider, month, element, sex): (pk, value, status)
+        for pk, provider, month, element, sex, value, status in found
+    }
+
+
+def _split_errors(rows, existing):
+    """Women + men must not exceed the total, after the file is applied."""
+    merged = {key: value for key, (_pk, value, _s) in existing.items()}
+    first_line = {}
+    for row in rows:
+        merged[row.key] = row.value
+        if row.element.split_by_sex:
+            group = (row.provider, row.month, row.element)
+            first_line.setdefault(group, row.line)
+    errors = []
+    for (provider, month, element), line in first_line.items():
+        total, women, men = (
+            merged.get((provider.pk, month, element.pk, sex))
+            for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)
+        )
+        if validation.split_exceeds_total(total, women, men):
+            message = validation.split_error(total, women, men)
+            errors.append(RowError(line, "wert", str(message)))
+    return errors
+
+
+def _classify(rows, existing, report):
+    """[(row, existing id or None, old value)] of rows that change something."""
+    plan = []
+    for row in rows:
+        summary = report.summaries.get((row.provider.pk, row.month))
+        if summary is None:
+            summary = Summary(row.provider, row.month)
+            report.summaries[(row.provider.pk, row.month)] = summary
+        found = existing.get(row.key)
+        if found is None:
+            summary.created += 1
+            plan.append((row, None, None))
+        elif found[1] == row.value and found[2] == row.status:
+            summary.unchanged += 1
+        else:
+            summary.changed += 1
+            plan.append((row, found[0], found[1]))
+    return plan
+
+
+def _write_values(plan, record, user, reason, now):
+    common = {
+        "source": Source.IMPORT,
+        "source_import": record,
+        "comment": "",
+        "changed_at": now,
+        "changed_by": user,
+    }
+    created, updated = [], []
+    for row, pk, _old in plan:
+        value = MonthlyValue(pk=pk, value=row.value, data_status=row.status, **common)
+        if pk is None:
+            value.provider, value.month = row.provider, row.month
+            value.element, value.sex = row.element, row.sex
+            created.append(value)
+        else:
+            updated.append(value)
+    MonthlyValue.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    _update_values(updated, record, user, now)
+    values = iter(created + updated)
+    olds = [old for _r, pk, old in plan if pk is None] + [
+        old for _r, pk, old in plan if pk is not None
+    ]
+    MonthlyValueChange.objects.bulk_create(
+        (_change(value, old, reason) for value, old in zip(values, olds, strict=True)),
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _update_values(values, record, user, now):
+    """UPDATE … FROM (VALUES …): one statement per 1,000 changed values.
+
+    Django's bulk_update builds a CASE WHEN per field and row; for a national
+    revision it was ~170 times slower than COPY. UPDATE FROM works in
+    PostgreSQL and in SQLite ≥ 3.33; VALUES columns are column1, column2 … in
+    both.
+    """
+    table = connection.ops.quote_name(MonthlyValue._meta.db_table)
+    constants = [
+        Source.IMPORT,
+        record.pk,
+        connection.ops.adapt_datetimefield_value(now),
+        user.pk,
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 1000):
+            part = values[start : start + 1000]
+            rows = ", ".join(
+                ["(CAST(%s AS BIGINT), CAST(%s AS NUMERIC), %s)"] * len(part)
+            )
+            params = [p for v in part for p in (v.pk, v.value, v.data_status)]
+            cursor.execute(
+                f"UPDATE {table} SET value = v.value, data_status = v.status, "  # noqa: S608
+                "source = %s, source_import_id = %s, comment = '', changed_at = %s, "
+                "changed_by_id = %s FROM (SELECT column1 AS id, column2 AS value, "
+                f"column3 AS status FROM (VALUES {rows}) AS x) AS v "
+                f"WHERE {table}.id = v.id",
+                constants + params,
+            )
+
+
+def _change(value, old, reason):
+    return MonthlyValueChange(
+        monthly_value_id=value.pk,
+        old_value=old,
+        new_value=value.value,
+        data_status=value.data_status,
+        source=value.source,
+        source_import=value.source_import,
+        reason=reason,
+        changed_at=value.changed_at,
+        changed_by=value.changed_by,
+    )
+
+
+def _write_reporting_months(rows, reporting, report, user, now):
+    status = {(row.provider.pk, row.month): row.status for row in rows}
+    created, updated = [], []
+    for key, summary in report.summaries.items():
+        month = reporting.get(key)
+        if month is None:
+            month = ReportingMonth(provider=summary.provider, month=summary.month)
+            created.append(month)
+        elif not (summary.created or summary.changed) and (
+            month.data_status == status[key]
+        ):
+            continue
+        else:
+            updated.append(month)
+        month.data_status, month.version = status[key], month.version + 1
+        month.updated_at, month.updated_by = now, user
+    ReportingMonth.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    ReportingMonth.objects.bulk_update(
+        updated,
+        ["data_status", "version", "updated_at", "updated_by"],
+        batch_size=BATCH_SIZE,
+    )

@@ -1,0 +1,282 @@
+"""Import of the statistics export (CSV or XLSX) into monthly values.
+
+The file has the columns ``regionalschluessel;monat;merkmal;geschlecht;wert;
+datenstand``. Every row is checked first; a file with any bad row changes
+nothing, and every bad row is reported with its line, column and reason. The
+real import then writes in one transaction with bulk operations: one query
+loads the existing values of all providers and months in the file, whatever
+its size.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from . import validation
+from .models import (
+    SEX_BY_FILE_CODE,
+    DataElement,
+    DataStatus,
+    Import,
+)
+from .months import month_key, parse_month
+
+COLUMNS = ["regionalschluessel", "monat", "merkmal", "geschlecht", "wert", "datenstand"]
+STATUS_BY_FILE_CODE = {"t0": DataStatus.PROVISIONAL, "t3": DataStatus.FINAL}
+BATCH_SIZE = 2000
+PROGRESS_EVERY = 10_000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass
+class Row:
+    line: int
+    provider: object
+    month: datetime.date
+    element: DataElement
+    sex: str
+    value: Decimal
+    status: str
+
+    @property
+    def key(self):
+        return (self.provider.pk, self.month, self.element.pk, self.sex)
+
+
+@dataclass
+class Summary:
+    provider: object
+    month: datetime.date
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    dry_run: bool
+    rows: int = 0
+    errors: list = field(default_factory=list)
+    summaries: dict = field(default_factory=dict)  # (provider pk, month) → Summary
+    record: Import | None = None
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def bad_lines(self):
+        """How many lines of the file have at least one error."""
+        return len({error.line for error in self.errors})
+
+    def total(self, name):
+        return sum(getattr(summary, name) for summary in self.summaries.values())
+
+    @property
+    def created(self):
+        return self.total("created")
+
+    @property
+    def changed(self):
+        return self.total("changed")
+
+    @property
+    def unchanged(self):
+        return self.total("unchanged")
+
+    def summary_list(self):
+        return sorted(self.summaries.values(), key=lambda s: (s.provider.name, s.month))
+
+
+# --- Reading the file ----------------------------------------------------------
+
+
+def read_table(content, file_name):
+    """Yield (line number, {column: cell}) for every data row of the file."""
+    if file_name.lower().endswith(".xlsx"):
+        lines = _xlsx_lines(content)
+    else:
+        lines = _csv_lines(content)
+    header = next(lines, None)
+    if header is None:
+        raise ImportFileError(_("Die Datei ist leer."))
+    names = [_text(cell).lower() for cell in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise ImportFileError(
+            _("In der Kopfzeile fehlen die Spalten: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    positions = {column: names.index(column) for column in COLUMNS}
+    for number, cells in enumerate(lines, start=2):
+        if not any(_text(cell) for cell in cells):
+            continue
+        yield (
+            number,
+            {
+                column: cells[index] if index < len(cells) else None
+                for column, index in positions.items()
+            },
+        )
+
+
+def _csv_lines(content):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("Die CSV-Datei ist nicht UTF-8-kodiert. Bitte als „CSV UTF-8“ speichern.")
+        ) from exc
+    return csv.reader(io.StringIO(text, newline=""), delimiter=";")
+
+
+def _xlsx_lines(content):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(_("Die Excel-Datei lässt sich nicht lesen.")) from exc
+    return iter(workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def _text(cell):
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime | datetime.date):
+        return month_key(cell)
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+# --- Checking rows --------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    providers: dict  # regional key → Organisation the user may import for
+    elements: dict  # code → DataElement
+
+
+def check_row(line, cells, context):
+    """A Row, or None with the RowErrors of every bad column."""
+    errors = []
+
+    def fail(column, reason):
+        errors.append(RowError(line, column, str(reason)))
+
+    key = _regional_key(cells["regionalschluessel"])
+    provider = context.providers.get(key)
+    if provider is None:
+        fail(
+            "regionalschluessel",
+            _("„%(key)s“ ist kein Träger, für den Sie Werte importieren dürfen.")
+            % {"key": key},
+        )
+    month = parse_month(_text(cells["monat"]))
+    if month is None:
+        fail("monat", _("Monat bitte als JJJJ-MM angeben, z. B. 2023-01."))
+    element = context.elements.get(_text(cells["merkmal"]).lower())
+    if element is None:
+        fail(
+            "merkmal", _("Unbekanntes Merkmal „%(code)s“.") % {"code": cells["merkmal"]}
+        )
+    sex = _sex(cells["geschlecht"], element, fail)
+    value = _value(cells["wert"], element, fail)
+    status = STATUS_BY_FILE_CODE.get(_text(cells["datenstand"]).lower())
+    if status is None:
+        fail("datenstand", _("Datenstand bitte als t0 oder t3 angeben."))
+    if errors:
+        return None, errors
+    return Row(line, provider, month, element, sex, value, status), []
+
+
+def _regional_key(cell):
+    if isinstance(cell, int | float):  # Excel drops the leading zero of 05558
+        return str(int(cell)).zfill(5)
+    return _text(cell)
+
+
+def _sex(cell, element, fail):
+    sex = SEX_BY_FILE_CODE.get(_text(cell).lower())
+    if sex is None:
+        fail("geschlecht", _("Geschlecht bitte als insgesamt, frauen oder maenner."))
+    elif element is not None and sex not in element.sexes:
+        fail(
+            "geschlecht",
+            _("„%(code)s“ wird nur insgesamt erfasst.") % {"code": element.code},
+        )
+    return sex
+
+
+def _value(cell, element, fail):
+    whole = element.whole_numbers if element is not None else False
+    try:
+        if isinstance(cell, int | float | Decimal):
+            return validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
+        if not _text(cell):
+            fail("wert", _("Der Wert fehlt."))
+            return None
+        return validation.parse_figure(_text(cell), whole_numbers=whole)
+    except validation.FigureError as error:
+        fail("wert", error.message)
+        return None
+
+
+def check_rows(table, context, progress=None):
+    """Good rows, all errors (incl. duplicates, mixed data status), row count."""
+    rows, errors, first_line = [], [], {}
+    status_of_month = {}
+    count = 0
+    for count, (line, cells) in enumerate(table, start=1):
+        row, row_errors = check_row(line, cells, context)
+        errors.extend(row_errors)
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(_("%(count)s Zeilen geprüft") % {"count": count})
+        if row is None:
+            continue
+        if row.key in first_line:
+            errors.append(_duplicate(row, first_line[row.key]))
+            continue
+        first_line[row.key] = row.line
+        month_status = status_of_month.setdefault(
+            (row.provider.pk, row.month), row.status
+        )
+        if row.status != month_status:
+            errors.append(_mixed_status(row))
+            continue
+        rows.append(row)
+    return rows, errors, count
+
+
+def _duplicate(row, first):
+    return RowError(
+        row.line,
+        "merkmal",
+        _("Derselbe Wert steht schon in Zeile %(line)s.") % {"line": first},
+    )
+
+
+def _mixed_status(row):
+    return RowError(
+        row.line,
+        "datenstand",
+        _("Für %(key)s %(month)s haben andere Zeilen einen anderen Datenstand.")
+        % {"key": row.provider.regional_key, "month": month_key(row.month)},
+    )

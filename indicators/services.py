@@ -1,0 +1,256 @@
+"""Reading and writing monthly figures.
+
+Selectors load what a page needs in a fixed number of queries; the write
+service records every change with its history and bumps the month's version
+so that two people editing one month cannot overwrite each other silently.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zielsteuerung.accounts import policy
+
+from .models import (
+    DataElement,
+    DataStatus,
+    MonthlyValue,
+    MonthlyValueChange,
+    ReportingMonth,
+    Source,
+)
+from .months import add_months, months_of_year
+
+
+class MonthConflict(Exception):
+    """Someone else saved the month after the form was opened."""
+
+    def __init__(self, reporting_month):
+        super().__init__(reporting_month)
+        self.reporting_month = reporting_month
+
+
+def values_by_key(provider, months):
+    """{(month, element_id, sex): MonthlyValue} for ``months``: one query."""
+    values = MonthlyValue.objects.filter(provider=provider, month__in=months)
+    return {(v.month, v.element_id, v.sex): v for v in values}
+
+
+def reporting_month_for(provider, month):
+    """The saved ReportingMonth, or an unsaved one with version 0."""
+    found = (
+        ReportingMonth.objects.filter(provider=provider, month=month)
+        .select_related("updated_by")
+        .first()
+    )
+    return found or ReportingMonth(provider=provider, month=month)
+
+
+@dataclass
+class GridCell:
+    element: DataElement
+    sex: str
+    current: MonthlyValue | None
+    previous: MonthlyValue | None
+    last_year: MonthlyValue | None
+
+    @property
+    def name(self):
+        return f"v-{self.element.code}-{self.sex}"
+
+    @property
+    def value(self):
+        return None if self.current is None else self.current.value
+
+
+@dataclass
+class GridRow:
+    element: DataElement
+    cells: dict = field(default_factory=dict)  # sex → GridCell
+
+
+def month_grid(provider, month):
+    """Rows of (element → cells) for the entry grid: three queries in all."""
+    previous, last_year = add_months(month, -1), add_months(month, -12)
+    values = values_by_key(provider, [month, previous, last_year])
+    rows = []
+    for element in DataElement.objects.all():
+        row = GridRow(element)
+        for sex in element.sexes:
+            row.cells[sex] = GridCell(
+                element,
+                sex,
+                values.get((month, element.pk, sex)),
+                values.get((previous, element.pk, sex)),
+                values.get((last_year, element.pk, sex)),
+            )
+        rows.append(row)
+    return rows, reporting_month_for(provider, month)
+
+
+@transaction.atomic
+def month_values_save(
+    *,
+    provider,
+    month,
+    values,
+    data_status,
+    version,
+    acting_user,
+    comments=None,
+    reason="",
+):
+    """Save the grid of one month; return how many values changed.
+
+    ``values`` maps (element, sex) to a Decimal, ``comments`` element codes to
+    the comment that explains a change. Raises MonthConflict when the month's
+    version is no longer ``version``.
+    """
+    _check_may_edit(acting_user, provider, reason)
+    reporting, _created = ReportingMonth.objects.select_for_update().get_or_create(
+        provider=provider, month=month
+    )
+    if reporting.version != version:
+        raise MonthConflict(reporting)
+    now = timezone.now()
+    changes = _apply_values(
+        provider, month, values, comments or {}, data_status, reason, acting_user, now
+    )
+    status_changed = reporting.data_status != data_status
+    if status_changed:
+        MonthlyValue.objects.filter(provider=provider, month=month).update(
+            data_status=data_status
+        )
+    if changes or status_changed:
+        reporting.data_status = data_status
+        reporting.version += 1
+        reporting.updated_at, reporting.updated_by = now, acting_user
+        reporting.save()
+    return changes
+
+
+def _check_may_edit(user, provider, reason):
+    if not policy.can_edit_figures(user, provider):
+        raise PermissionDenied(_("Sie dürfen diese Monatswerte nicht ändern."))
+    if policy.figure_changes_need_reason(user) and not reason.strip():
+        raise PermissionDenied(_("Korrekturen des Ministeriums brauchen einen Grund."))
+
+
+def _apply_values(provider, month, values, comments, status, reason, user, now):
+    existing = {
+        (v.element_id, v.sex): v
+        for v in MonthlyValue.objects.select_for_update().filter(
+            provider=provider, month=month
+        )
+    }
+    created, updated, history = [], [], []
+    for (element, sex), value in values.items():
+        why = "; ".join(t for t in (comments.get(element.code, ""), reason) if t)
+        current = existing.get((element.pk, sex))
+        if current is not None and current.value == value:
+            continue
+        old = None if current is None else current.value
+        if current is None:
+            current = MonthlyValue(provider=provider, month=month, element=element)
+            current.sex = sex
+            created.append(current)
+        else:
+            updated.append(current)
+        current.value, current.data_status, current.comment = value, status, why
+        current.source, current.source_import = Source.MANUAL, None
+        current.changed_at, current.changed_by = now, user
+        history.append((current, old))
+    MonthlyValue.objects.bulk_create(created)
+    MonthlyValue.objects.bulk_update(updated, _UPDATED_FIELDS)
+    MonthlyValueChange.objects.bulk_create(
+        _change(value, old, value.comment) for value, old in history
+    )
+    return len(history)
+
+
+_UPDATED_FIELDS = [
+    "value",
+    "data_status",
+    "source",
+    "source_import",
+    "comment",
+    "changed_at",
+    "changed_by",
+]
+
+
+def _change(value, old, reason):
+    return MonthlyValueChange(
+        monthly_value=value,
+        old_value=old,
+        new_value=value.value,
+        data_status=value.data_status,
+        source=value.source,
+        source_import=value.source_import,
+        reason=reason,
+        changed_at=value.changed_at,
+        changed_by=value.changed_by,
+    )
+
+
+def value_history(provider, month, element, sex):
+    """The changes of one value, newest first (empty when it never existed)."""
+    return (
+        MonthlyValueChange.objects.filter(
+            monthly_value__provider=provider,
+            monthly_value__month=month,
+            monthly_value__element=element,
+            monthly_value__sex=sex,
+        )
+        .select_related("changed_by", "source_import")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+@dataclass
+class OverviewRow:
+    month: object
+    reporting: ReportingMonth | None
+    cells: list  # per element: (element, MonthlyValue of the total or None)
+
+    @property
+    def status(self):
+        """``missing``, ``t0`` or ``t3`` for the month as a whole."""
+        if self.reporting is None or not any(value for _e, value in self.cells):
+            return "missing"
+        return self.reporting.data_status
+
+
+def year_overview(provider, year):
+    """Elements and one row per month of ``year``: three queries in all."""
+    elements = list(DataElement.objects.all())
+    months = months_of_year(year)
+    values = MonthlyValue.objects.filter(
+        provider=provider, month__in=months, sex="total"
+    )
+    by_key = {(v.month, v.element_id): v for v in values}
+    reporting = {
+        r.month: r
+        for r in ReportingMonth.objects.filter(
+            provider=provider, month__in=months
+        ).select_related("updated_by")
+    }
+    rows = [
+        OverviewRow(
+            month,
+            reporting.get(month),
+            [(element, by_key.get((month, element.pk))) for element in elements],
+        )
+        for month in months
+    ]
+    return elements, rows
+
+
+STATUS_LABELS = {
+    "missing": _("fehlt"),
+    DataStatus.PROVISIONAL: _("t-0"),
+    DataStatus.FINAL: _("t-3"),
+}

@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from . import exports, import_views, views
+from .months import MonthConverter, RegionalKeyConverter
+
+register_converter(MonthConverter, "month")
+register_converter(RegionalKeyConverter, "ags")
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("import/", import_views.figures_import, name="import"),
+    path("import/vorlage.csv", import_views.import_template, name="import_template"),
+    path("<ags:regional_key>/<int:year>/", views.year_overview, name="year"),
+    path(
+        "<ags:regional_key>/<int:year>.<str:fmt>",
+        exports.year_export,
+        name="year_export",
+    ),
+    path("<ags:regional_key>/<month:month>/", views.month_grid, name="grid"),
+    path(
+        "<ags:regional_key>/<month:month>/verlauf/<slug:code>/<str:sex_code>/",
+        views.value_history,
+        name="history",
+    ),
+]

@@ -1,0 +1,94 @@
+"""Rules every monthly value must follow, shared by the grid and the import.
+
+Pure functions over text and Decimals: no ORM, no request.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from zielsteuerung.numbers import NumberFormatError, format_decimal, parse_decimal
+
+from .models import VALUE_DIGITS, VALUE_PLACES
+
+# A value that moves more than this against a reference needs a comment.
+PLAUSIBILITY_LIMIT = Decimal("0.30")
+_MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
+
+
+class FigureError(ValueError):
+    """The text is not an acceptable value; ``message`` says why, in German."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def parse_figure(text, *, whole_numbers):
+    """The Decimal in ``text`` (German or plain notation), checked for its unit.
+
+    Persons and counts take whole non-negative numbers, euro amounts at most
+    two decimal places.
+    """
+    try:
+        value = parse_decimal(text)
+    except NumberFormatError as exc:
+        example = "3.489" if whole_numbers else "1.234,56"
+        raise FigureError(
+            _("„%(text)s“ ist keine Zahl. Beispiel: %(example)s")
+            % {"text": text, "example": example}
+        ) from exc
+    return check_figure(value, whole_numbers=whole_numbers)
+
+
+def check_figure(value, *, whole_numbers):
+    """``value`` if it fits the unit; FigureError otherwise."""
+    if value < 0:
+        raise FigureError(_("Der Wert darf nicht negativ sein."))
+    if value >= _MAX_VALUE:
+        raise FigureError(_("Der Wert ist zu groß."))
+    if whole_numbers and value != value.to_integral_value():
+        raise FigureError(_("Bitte eine ganze Zahl ohne Nachkommastellen eingeben."))
+    if value != value.quantize(Decimal("0.01")):
+        raise FigureError(_("Euro-Beträge haben höchstens zwei Nachkommastellen."))
+    return value
+
+
+def split_exceeds_total(total, women, men):
+    """Whether women and men together are more than the total."""
+    if total is None:
+        return False
+    return (women or 0) + (men or 0) > total
+
+
+def split_error(total, women, men):
+    return _(
+        "Frauen und Männer zusammen (%(split)s) sind mehr als insgesamt (%(total)s)."
+    ) % {
+        "split": format_decimal((women or 0) + (men or 0)),
+        "total": format_decimal(total),
+    }
+
+
+def relative_jump(reference, value):
+    """The relative change from ``reference`` to ``value``; None without base."""
+    if reference in (None, 0) or value is None:
+        return None
+    return value / reference - 1
+
+
+def implausible_jumps(value, references):
+    """Messages for each reference (label → value) that ``value`` moves >30 % from."""
+    messages = []
+    for label, reference in references:
+        jump = relative_jump(reference, value)
+        if jump is not None and abs(jump) > PLAUSIBILITY_LIMIT:
+            messages.append(
+                _("%(change)s %% gegenüber %(label)s (%(reference)s)")
+                % {
+                    "change": format_decimal(jump * 100, 1, sign=True),
+                    "label": label,
+                    "reference": format_decimal(reference),
+                }
+            )
+    return messages
