@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import registry
+from indicators.months import MONTH_NAMES
 from indicators.registry import Unit
 from zielsteuerung.accounts import policy
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
@@ -30,20 +31,6 @@ from zielsteuerung.numbers import format_decimal, relative_change
 MIN_YEAR = 2005  # the first year of the SGB II
 MAX_YEAR = 2100
 DEFAULT_LEGAL_BASIS = "§ 48b Abs. 1 S. 1 Nr. 4 SGB II"
-MONTH_NAMES = [
-    _("Januar"),
-    _("Februar"),
-    _("März"),
-    _("April"),
-    _("Mai"),
-    _("Juni"),
-    _("Juli"),
-    _("August"),
-    _("September"),
-    _("Oktober"),
-    _("November"),
-    _("Dezember"),
-]
 
 
 class AgreementStatus(models.TextChoices):

@@ -9,6 +9,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from .calculations import month_add
+
 MONTH_NAMES = [
     _("Januar"),
     _("Februar"),
@@ -26,10 +28,8 @@ MONTH_NAMES = [
 _MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def add_months(month, count):
-    """``month`` moved by ``count`` months (negative moves back)."""
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
+# ``month`` moved by ``count`` months; the arithmetic lives with the formulas.
+add_months = month_add
 
 
 def parse_month(text):

@@ -125,3 +125,18 @@ def test_server_refuses_to_start_without_secret_key_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
     assert _start_wsgi({"SECRET_KEY": "x" * 50}).returncode == 0
     assert _start_wsgi({"DEBUG": "true"}).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/", "/"),
+        ("/zielvereinbarungen/", "/zielvereinbarungen/"),
+        ("/zielvereinbarungen/neu/", "/zielvereinbarungen/neu/"),
+        ("/monatswerte/", "/monatswerte/"),
+    ],
+)
+def test_navigation_marks_the_current_section(client_for, ministry_user, url, current):
+    content = client_for(ministry_user).get(url, follow=True).content.decode()
+    assert content.count('aria-current="page"') >= 1
+    assert f'aria-current="page" href="{current}"' in content

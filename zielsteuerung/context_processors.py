@@ -10,4 +10,18 @@ def navigation(request):
     return {
         "nav_can_edit_agreements": policy.can_edit_agreements(user),
         "nav_is_ministry": policy.is_ministry_user(user),
+        "nav_section": _section(request.resolver_match),
     }
+
+
+def _section(match):
+    """Which entry of the main navigation the current page belongs to."""
+    if match is None:
+        return ""
+    if match.url_name == "home":
+        return "home"
+    if match.namespace == "agreements":
+        return "create" if match.url_name == "create" else "agreements"
+    if match.namespace == "indicators":
+        return "figures"
+    return ""
