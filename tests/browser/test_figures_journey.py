@@ -77,7 +77,8 @@ def test_coesfeld_enters_a_month_with_a_comment_and_imports_a_file(
 
     page.get_by_label("Datei (CSV oder XLSX)").set_input_files(str(path))
     page.get_by_role("button", name="Importieren").click()
-    expect(page.get_by_role("status")).to_contain_text("4 neue")
+    # While the file goes up, a progress bar with a live status is shown.
+    expect(page.get_by_role("status").filter(has_text="4 neue")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "figures-import-done")
     assert MonthlyValue.objects.filter(month__year=2025).count() == 4
@@ -123,4 +124,41 @@ def test_borken_gets_404_for_coesfelds_grid(page, demo):
         response = page.goto(url)
         assert response.status == 404
         expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_import_page_shows_upload_progress(page, demo, tmp_path):
+    """A slow connection: the upload's progress and then the check are announced."""
+    rows = [
+        f"05558;{year}-{month:02d};elb;{sex};{value};t3"
+        for year in range(2001, 2012)
+        for month in range(1, 13)
+        for sex, value in [("insgesamt", 8000), ("frauen", 4000), ("maenner", 4000)]
+    ]
+    path = tmp_path / "gross.csv"
+    path.write_text(CSV.splitlines()[0] + "\r\n" + "\r\n".join(rows) + "\r\n")
+    login(page, "coesfeld", DEMO_PASSWORD)
+    page.goto("/monatswerte/import/")
+    progress = page.locator("#import-progress")
+    expect(progress).to_be_hidden()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 50,
+            "downloadThroughput": -1,
+            "uploadThroughput": 10_000,
+        },
+    )
+    page.get_by_label("Datei (CSV oder XLSX)").set_input_files(str(path))
+    page.get_by_role("button", name="Probelauf").click()
+    expect(progress).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Datei wird hochgeladen: \\d+ %"))
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Ergebnis des Probelaufs"))
+    ).to_be_visible(timeout=60_000)
     check_accessibility(page)
