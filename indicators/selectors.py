@@ -1,0 +1,30 @@
+"""Reading figures for the key-figure calculations: one query per page.
+
+``series_for`` loads every value a page needs and hands back plain
+``{month: Decimal}`` series, which the pure functions of ``calculations.py``
+take. Agreements read figures only through this module.
+"""
+
+from collections import defaultdict
+
+from .models import MonthlyValue
+
+
+def series_for(providers, codes, first, last):
+    """``{(provider_id, element code, sex): {month: Decimal}}`` in one query.
+
+    ``providers`` is an iterable of providers or their ids; ``first`` and
+    ``last`` are months (first days) and both included. Months without a
+    value are simply absent: the calculations report them as missing.
+    """
+    provider_ids = [getattr(p, "pk", p) for p in providers]
+    rows = MonthlyValue.objects.filter(
+        provider_id__in=provider_ids,
+        element__code__in=list(codes),
+        month__gte=first,
+        month__lte=last,
+    ).values_list("provider_id", "element__code", "sex", "month", "value")
+    series = defaultdict(dict)
+    for provider_id, code, sex, month, value in rows:
+        series[(provider_id, code, sex)][month] = value
+    return series
