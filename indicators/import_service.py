@@ -32,6 +32,7 @@ from .models import (
     Sex,
     Source,
 )
+from .services import value_change
 
 
 def figures_import(
@@ -184,7 +185,10 @@ def _write_values(plan, record, user, reason, now):
         old for _r, pk, old in plan if pk is not None
     ]
     MonthlyValueChange.objects.bulk_create(
-        (_change(value, old, reason) for value, old in zip(values, olds, strict=True)),
+        (
+            value_change(value, old, reason)
+            for value, old in zip(values, olds, strict=True)
+        ),
         batch_size=BATCH_SIZE,
     )
 
@@ -219,20 +223,6 @@ def _update_values(values, record, user, now):
                 f"WHERE {table}.id = v.id",
                 constants + params,
             )
-
-
-def _change(value, old, reason):
-    return MonthlyValueChange(
-        monthly_value_id=value.pk,
-        old_value=old,
-        new_value=value.value,
-        data_status=value.data_status,
-        source=value.source,
-        source_import=value.source_import,
-        reason=reason,
-        changed_at=value.changed_at,
-        changed_by=value.changed_by,
-    )
 
 
 def _write_reporting_months(rows, reporting, report, user, now):

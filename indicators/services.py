@@ -166,7 +166,7 @@ def _apply_values(provider, month, values, comments, status, reason, user, now):
     MonthlyValue.objects.bulk_create(created)
     MonthlyValue.objects.bulk_update(updated, _UPDATED_FIELDS)
     MonthlyValueChange.objects.bulk_create(
-        _change(value, old, value.comment) for value, old in history
+        value_change(value, old, value.comment) for value, old in history
     )
     return len(history)
 
@@ -182,9 +182,10 @@ _UPDATED_FIELDS = [
 ]
 
 
-def _change(value, old, reason):
+def value_change(value, old, reason):
+    """The history record of ``value`` (saved) changing from ``old``."""
     return MonthlyValueChange(
-        monthly_value=value,
+        monthly_value_id=value.pk,
         old_value=old,
         new_value=value.value,
         data_status=value.data_status,
