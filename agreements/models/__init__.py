@@ -1,0 +1,68 @@
+"""Agreements (Zielvereinbarungen), their parties, goals and targets.
+
+A signed agreement is a legal document: it and everything in it are locked.
+``LockedWhenSigned`` refuses ``save()`` and ``delete()`` of a signed agreement
+and of its parties, focus areas, goals and targets, and ``LockedQuerySet``
+refuses bulk ``update()`` and ``delete()`` touching them; both raise
+``AgreementLockedError`` (a ``PermissionDenied``, so a request that somehow
+gets there answers 403). The only way to change a signed agreement is an
+amendment: a new version that starts as a draft copy (``services.agreement_amend``).
+Raw SQL and ``QuerySet._update`` are not guarded. Progress data about targets
+(``TargetAssessment``) is not part of the agreement and is never locked.
+"""
+
+from .agreement import (
+    DEFAULT_LEGAL_BASIS,
+    MAX_YEAR,
+    MIN_YEAR,
+    Agreement,
+    AgreementLockedError,
+    AgreementQuerySet,
+    AgreementStatus,
+    LockedQuerySet,
+    LockedWhenSigned,
+    archive_path,
+    signed_copy_path,
+)
+from .content import (
+    Articles,
+    FocusArea,
+    Goal,
+    Party,
+    PartyRole,
+    Salutation,
+)
+from .targets import (
+    NUMERIC_KINDS,
+    Comparator,
+    Direction,
+    QualitativeStatus,
+    Target,
+    TargetKind,
+)
+
+__all__ = [
+    "DEFAULT_LEGAL_BASIS",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "NUMERIC_KINDS",
+    "Agreement",
+    "AgreementLockedError",
+    "AgreementQuerySet",
+    "AgreementStatus",
+    "Articles",
+    "Comparator",
+    "Direction",
+    "FocusArea",
+    "Goal",
+    "LockedQuerySet",
+    "LockedWhenSigned",
+    "Party",
+    "PartyRole",
+    "QualitativeStatus",
+    "Salutation",
+    "Target",
+    "TargetKind",
+    "archive_path",
+    "signed_copy_path",
+]

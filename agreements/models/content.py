@@ -1,0 +1,188 @@
+"""The parties, focus areas and goals of an agreement."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zielsteuerung.accounts.models import Organisation
+
+from .agreement import Agreement, LockedQuerySet, LockedWhenSigned
+
+
+class PartyRole(models.TextChoices):
+    MINISTRY = "ministry", _("Ministerium")
+    PROVIDER = "provider", _("Träger")
+
+
+class Salutation(models.TextChoices):
+    NONE = "", _("ohne Anrede")
+    MR = "mr", _("Herr")
+    MS = "ms", _("Frau")
+
+
+_FEMININE_HEADS = ("stadt", "verwaltung", "region", "gemeinde")
+
+
+@dataclass
+class Articles:
+    """Definite articles for an organisation's name (``der Kreis``, ``die Stadt``)."""
+
+    nominative: str
+    dative: str
+    accusative: str
+
+    @classmethod
+    def for_name(cls, name):
+        head = name.split(" ")[0].lower()
+        if "ministerium" in head:
+            return cls("das", "dem", "das")
+        if head.endswith(_FEMININE_HEADS):
+            return cls("die", "der", "die")
+        return cls("der", "dem", "den")
+
+
+class Party(LockedWhenSigned):
+    """A party of one agreement, with the names valid for it and its signatory."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=PartyRole.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("Organisation"), on_delete=models.PROTECT
+    )
+    name = models.CharField(
+        _("Name im Vertrag"),
+        max_length=200,
+        help_text=_("Der zum Zeitpunkt der Vereinbarung gültige amtliche Name."),
+    )
+    short_name = models.CharField(
+        _("Kurzname im Vertrag"), max_length=60, help_text=_("z. B. „MAGS NRW“")
+    )
+    representative_salutation = models.CharField(
+        _("Anrede"), max_length=5, choices=Salutation.choices, blank=True
+    )
+    representative_name = models.CharField(
+        _("Vertreten durch"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name der unterzeichnenden Person, z. B. Dr. Kai Zwicker"),
+    )
+    representative_function = models.CharField(
+        _("Funktion"),
+        max_length=100,
+        blank=True,
+        help_text=_("z. B. Staatssekretär oder Landrat"),
+    )
+    in_representation = models.BooleanField(
+        _("„In Vertretung“"),
+        default=False,
+        help_text=_(
+            "Ankreuzen, wenn in Vertretung der Ministerin oder des Ministers "
+            "gezeichnet wird."
+        ),
+    )
+    signing_place = models.CharField(
+        _("Ort der Unterschrift"), max_length=100, blank=True
+    )
+    signing_date = models.DateField(_("Datum der Unterschrift"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Vertragspartei")
+        verbose_name_plural = _("Vertragsparteien")
+        ordering = ["agreement", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "role"], name="one_party_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def articles(self):
+        """The articles that go with the party's name, e.g. ``der Stadt Essen``."""
+        return Articles.for_name(self.name)
+
+    @property
+    def representative(self):
+        """``Herrn Staatssekretär Dr. Wilhelm Schäffer`` as in „vertreten durch …“."""
+        salutation = {Salutation.MR: "Herrn", Salutation.MS: "Frau"}.get(
+            self.representative_salutation, ""
+        )
+        parts = [salutation, self.representative_function, self.representative_name]
+        return " ".join(part for part in parts if part)
+
+
+class FocusArea(LockedWhenSigned):
+    """One of the state's focus areas (Schwerpunkte) of the year."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    title = models.CharField(_("Titel"), max_length=300)
+    text = models.TextField(_("Text"), blank=True)
+
+    history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Schwerpunkt")
+        verbose_name_plural = _("Schwerpunkte")
+        ordering = ["agreement", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Goal(LockedWhenSigned):
+    """A numbered section of the goals (I, II, IV-A …)."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="goals"
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    number = models.CharField(
+        _("Nummer"), max_length=20, help_text=_("z. B. I, II oder IV-A")
+    )
+    title = models.CharField(_("Titel"), max_length=300)
+    text = models.TextField(
+        _("Erläuterung"),
+        blank=True,
+        help_text=_(
+            "Absätze durch Leerzeilen trennen; Aufzählungen mit „- “ beginnen."
+        ),
+    )
+
+    history = HistoricalRecords()
+    objects = LockedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Ziel")
+        verbose_name_plural = _("Ziele")
+        ordering = ["agreement", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="goal_number_unique_per_agreement",
+                violation_error_message=_(
+                    "Diese Nummer ist in der Vereinbarung schon vergeben."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return (
+            reverse("agreements:detail", args=[self.agreement_id]) + f"#ziel-{self.pk}"
+        )
