@@ -21,7 +21,10 @@ from .models import (
     FocusArea,
     Goal,
     Party,
+    QualitativeStatus,
     Target,
+    TargetAssessment,
+    TargetKind,
 )
 
 
@@ -241,12 +244,9 @@ class TargetForm(forms.ModelForm):
             "comparator",
             "direction",
             "deadline",
-            "status",
-            "evidence",
         ]
         widgets = {
             "wording": forms.Textarea(attrs={"rows": 3}),
-            "evidence": forms.Textarea(attrs={"rows": 2}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
@@ -298,12 +298,7 @@ class TargetForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Qualitatives Ziel"),
-                Div(
-                    Div("deadline", css_class="col-md-4"),
-                    Div("status", css_class="col-md-8"),
-                    css_class="row",
-                ),
-                "evidence",
+                Div(Div("deadline", css_class="col-md-4"), css_class="row"),
                 css_class="qualitative-fields",
             ),
         )
@@ -423,3 +418,37 @@ def _pdf_opens(upload):
         return not reader.is_encrypted and len(reader.pages) > 0
     except Exception:  # pypdf raises many kinds of errors for broken files
         return False
+
+
+class TargetAssessmentForm(forms.ModelForm):
+    actual_value = GermanDecimalField(
+        label=_("Erreichter Wert"),
+        required=False,
+        max_digits=16,
+        decimal_places=3,
+        help_text=_("Nur bei Zahlenzielen ohne Kennzahl, z. B. 14 Umwandlungen."),
+    )
+
+    class Meta:
+        model = TargetAssessment
+        fields = ["status", "actual_value", "evidence"]
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        if self.instance.target.kind == TargetKind.QUALITATIVE:
+            del self.fields["actual_value"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decided = cleaned.get("status") in (
+            QualitativeStatus.ACHIEVED,
+            QualitativeStatus.MISSED,
+        )
+        if decided and not cleaned.get("evidence", "").strip():
+            self.add_error(
+                "evidence",
+                _("Bitte angeben, worauf sich die Einschätzung stützt."),
+            )
+        return cleaned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 
 app_name = "agreements"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
+    path(
+        "<int:pk>/fortschritt/",
+        progress_views.agreement_progress_page,
+        name="progress",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/einschaetzung/",
+        progress_views.target_assess,
+        name="target_assess",
+    ),
     path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),
     path("<int:pk>/endfassung/", views.agreement_finalize, name="finalize"),
     path("<int:pk>/zurueck-zum-entwurf/", views.agreement_reopen, name="reopen"),

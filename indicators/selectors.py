@@ -5,6 +5,7 @@
 take. Agreements read figures only through this module.
 """
 
+import datetime
 from collections import defaultdict
 
 from .models import MonthlyValue
@@ -28,3 +29,20 @@ def series_for(providers, codes, first, last):
     for provider_id, code, sex, month, value in rows:
         series[(provider_id, code, sex)][month] = value
     return series
+
+
+def months_without_figures(provider, year, until):
+    """Months of ``year`` up to ``until`` (included) without any reported figure."""
+    reported = set(
+        MonthlyValue.objects.filter(
+            provider=provider, month__year=year, month__lte=until
+        )
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    last = min(until.month, 12) if until.year == year else 12
+    return [
+        datetime.date(year, number, 1)
+        for number in range(1, last + 1)
+        if datetime.date(year, number, 1) not in reported
+    ]

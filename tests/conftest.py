@@ -178,3 +178,41 @@ def signed_agreement(final_agreement, ministry_user):
         signatures=SIGNATURES,
         signed_copy=scanned_upload(),
     )
+
+
+@pytest.fixture
+def put_figures(db):
+    """``put_figures(provider, code, {month: value}, sex="total")`` stores values."""
+    from django.utils import timezone
+
+    from indicators.elements import ensure_default_elements
+    from indicators.models import DataElement, MonthlyValue
+
+    ensure_default_elements()
+    elements = {element.code: element for element in DataElement.objects.all()}
+
+    def put(provider, code, values, sex="total"):
+        MonthlyValue.objects.bulk_create(
+            MonthlyValue(
+                provider=provider,
+                month=month,
+                element=elements[code],
+                sex=sex,
+                value=Decimal(value),
+                data_status="t3",
+                source="manual",
+                changed_at=timezone.now(),
+            )
+            for month, value in values.items()
+        )
+
+    return put
+
+
+def months(first_year, first_month, count, value):
+    """``{month: value}`` for ``count`` months from ``first_year-first_month``."""
+    result = {}
+    for offset in range(count):
+        index = first_year * 12 + first_month - 1 + offset
+        result[datetime.date(index // 12, index % 12 + 1, 1)] = value
+    return result

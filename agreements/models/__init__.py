@@ -24,6 +24,7 @@ from .agreement import (
     archive_path,
     signed_copy_path,
 )
+from .assessment import TargetAssessment
 from .content import (
     Articles,
     FocusArea,
@@ -62,6 +63,7 @@ __all__ = [
     "QualitativeStatus",
     "Salutation",
     "Target",
+    "TargetAssessment",
     "TargetKind",
     "archive_path",
     "signed_copy_path",

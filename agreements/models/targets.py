@@ -94,13 +94,6 @@ class Target(LockedWhenSigned):
         _("Richtung"), max_length=10, choices=Direction.choices, blank=True
     )
     deadline = models.DateField(_("Frist"), null=True, blank=True)
-    status = models.CharField(
-        _("Stand"),
-        max_length=20,
-        choices=QualitativeStatus.choices,
-        default=QualitativeStatus.OPEN,
-    )
-    evidence = models.TextField(_("Nachweis"), blank=True)
 
     history = HistoricalRecords()
     objects = LockedQuerySet.as_manager()
@@ -138,7 +131,12 @@ class Target(LockedWhenSigned):
 
     @property
     def unit_symbol(self):
-        return registry.UNIT_SYMBOLS.get(self.unit, "")
+        """Changes are always per cent and gaps points, whatever was stored."""
+        unit = {
+            TargetKind.CHANGE: Unit.PERCENT,
+            TargetKind.GAP: Unit.PERCENTAGE_POINTS,
+        }.get(self.kind, self.unit)
+        return registry.UNIT_SYMBOLS.get(unit, "")
 
     @property
     def baseline_unit_symbol(self):

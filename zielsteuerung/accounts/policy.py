@@ -71,6 +71,16 @@ def can_edit_agreement(user, agreement):
     return _steers(user, agreement) and agreement.is_editable
 
 
+def can_assess_targets(user, agreement):
+    """Record the status of qualitative and local targets, also once signed."""
+    return _steers(user, agreement)
+
+
+def can_see_overview(user):
+    """The overview of all providers is the ministry's; providers get 404."""
+    return is_ministry_user(user)
+
+
 # The sign workflow: draft/negotiation → final → signed; final → draft again
 # (with a reason); signed → a new version (amendment) that starts as a draft.
 # Ministry editors only; Träger staff and readers only read and print.
