@@ -7,7 +7,7 @@ Borken (2023); every text is written anew for the demo.
 """
 
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,6 +21,7 @@ from zielsteuerung.accounts.models import (
     Role,
     User,
 )
+from zielsteuerung.numbers import format_decimal
 
 from . import services
 from .models import (
@@ -736,6 +737,7 @@ def load_demo(*, reset_passwords=False, stdout=None):
         _load_users(reset_passwords, say)
         for data in AGREEMENTS:
             _load_agreement(data, say)
+        _load_sister_agreements(say)
 
 
 def _ensure_organisation(data, **extra):
@@ -838,3 +840,64 @@ def _create_goal(agreement, data):
         target.full_clean()
         services.target_create(target=target)
     return len(data.targets)
+
+
+# --- The other providers' agreements of 2023 ----------------------------------
+# So that the ministry's overview has a row per provider, every other provider
+# gets a 2023 agreement shaped like Borken's, with target values of its own.
+
+SISTER_YEAR = 2023
+_SISTER_WORDINGS = {
+    "integrationen": "Die Zahl der Integrationen liegt 2023 um mindestens {} % "
+    "über der des Vorjahres.",
+    "k3": "Der durchschnittliche Bestand an Langzeitleistungsbeziehenden sinkt 2023 "
+    "gegenüber dem Vorjahr um mindestens {} %.",
+    "lzb_integrationen": "Langzeitleistungsbeziehende finden 2023 mindestens {} % "
+    "häufiger eine Arbeit als im Vorjahr.",
+}
+
+
+def sister_target_value(indicator, index):
+    """A plausible, deterministic target of provider number ``index``."""
+    steps = {
+        "integrationen": (Decimal("4.5"), Decimal("1.3"), 7),
+        "k3": (Decimal("-1.5"), Decimal("-0.9"), 5),
+        "lzb_integrationen": (Decimal("2.0"), Decimal("1.1"), 6),
+    }
+    if indicator not in steps:
+        return None
+    base, step, cycle = steps[indicator]
+    return base + step * (index % cycle)
+
+
+def _sister_goal(goal, index):
+    targets = []
+    for target in goal.targets:
+        value = sister_target_value(target.indicator, index)
+        if value is not None:
+            wording = _SISTER_WORDINGS[target.indicator].format(
+                format_decimal(abs(value), 1)
+            )
+            target = replace(target, target_value=value, wording=wording)
+        targets.append(target)
+    return replace(goal, targets=tuple(targets))
+
+
+def _load_sister_agreements(say):
+    taken = {data.provider_key for data in AGREEMENTS if data.year == SISTER_YEAR}
+    created = 0
+    for index, data in enumerate(PROVIDERS):
+        provider = Organisation.objects.get(regional_key=data.regional_key)
+        if (
+            data.regional_key in taken
+            or provider.agreements.filter(year=SISTER_YEAR).exists()
+        ):
+            continue
+        agreement = services.agreement_create(provider=provider, year=SISTER_YEAR)
+        agreement.status = AgreementStatus.NEGOTIATION
+        agreement.save()
+        _fill_party(agreement, PartyRole.MINISTRY, BORKEN_2023.ministry)
+        for goal in BORKEN_2023.goals:
+            _create_goal(agreement, _sister_goal(goal, index))
+        created += 1
+    say(f"Weitere Zielvereinbarungen {SISTER_YEAR}: {created} angelegt.")

@@ -43,13 +43,18 @@ def status_badge(status):
 
 def measured_value(target, value):
     """``+8,1 %``, ``+0,4 Prozentpunkte``, ``11,3 %``, ``4.396`` for ``target``."""
+    return format_measure(target.kind, target.indicator, value)
+
+
+def format_measure(kind, indicator_code, value):
+    """A value as a target of ``kind`` on ``indicator_code`` measures it."""
     if value is None:
         return ""
-    if target.kind in (TargetKind.CHANGE, TargetKind.MONITORING):
+    if kind in (TargetKind.CHANGE, TargetKind.MONITORING):
         return format_decimal(value, 1, sign=True) + " %"
-    if target.kind == TargetKind.GAP:
+    if kind == TargetKind.GAP:
         return format_decimal(value, 1, sign=True) + " " + str(_("Prozentpunkte"))
-    return level_value(target.indicator, value)
+    return level_value(indicator_code, value)
 
 
 def level_value(indicator_code, value):

@@ -185,3 +185,20 @@ def ytd_quota_gap_change(men, women, year, month):
         ytd_quota_gap(men, women, year, month),
         ytd_quota_gap(men, women, year - 1, month),
     )
+
+
+def sum_series(all_series):
+    """Month-wise sum of several series, e.g. all providers of a state.
+
+    A month counts only where every series has it, so a Land total is never
+    computed from part of the providers; the missing months then show up as
+    missing in the formulas. Sums of numerators and denominators, never an
+    average of quotas.
+    """
+    if not all_series:
+        return {}
+    common = set.intersection(*(set(series) for series in all_series))
+    return {
+        month: sum((Decimal(series[month]) for series in all_series), Decimal(0))
+        for month in common
+    }

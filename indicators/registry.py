@@ -38,6 +38,11 @@ class Indicator:
     unit: str
     higher_is_better: bool | None  # None: no judgement (monitoring)
 
+    @property
+    def short_name(self):
+        """For table headers: ``K2 Integrationsquote``, ``Ø BG``."""
+        return SHORT_NAMES.get(self.code, self.name)
+
 
 INDICATORS = (
     Indicator(
@@ -84,6 +89,18 @@ INDICATORS = (
 )
 
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+SHORT_NAMES = {
+    "k1": _("K1 Lebensunterhalt"),
+    "k2": _("K2 Integrationsquote"),
+    "k2_abstand": _("K2 Abstand Männer – Frauen"),
+    "integrationen": _("Integrationen"),
+    "k3": _("K3 Ø Langzeitbeziehende"),
+    "lzb_integrationen": _("Integrationen LZB"),
+    "k3e1": _("K3E1 Quote LZB"),
+    "bg": _("Ø Bedarfsgemeinschaften"),
+    "arbeitslose": _("Ø Arbeitslose"),
+    "arbeitslose_u25": _("Ø Arbeitslose unter 25"),
+}
 
 
 def indicator_choices():

@@ -165,3 +165,19 @@ def test_rolling_k3_change_of_stock_on_previous_year():
     assert calc.change_on_previous_year(ltr, m(2023, 12)).value.quantize(
         Decimal("0.1")
     ) == Decimal("-5.2")
+
+
+def test_land_total_sums_numerators_and_denominators_not_quotas():
+    # Provider A: 10 of 100 (10 %); provider B: 90 of 300 (30 %).
+    # Land: 100 of 400 = 25 %, not the average of quotas (20 %).
+    flows = [series(m(2023, 1), [10]), series(m(2023, 1), [90])]
+    stocks = [series(m(2022, 12), [100]), series(m(2022, 12), [300])]
+    quota = calc.ytd_quota(calc.sum_series(flows), calc.sum_series(stocks), 2023, 1)
+    assert quota.value == Decimal(25)
+
+
+def test_land_total_needs_every_provider_for_a_month():
+    flows = [series(m(2023, 1), [10, 20]), series(m(2023, 1), [90])]
+    total = calc.sum_series(flows)
+    assert total == {m(2023, 1): Decimal(100)}
+    assert calc.ytd_total(total, 2023, 2).missing == (m(2023, 2),)

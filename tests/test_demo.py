@@ -37,9 +37,19 @@ NUMERIC_TARGETS = {
 }
 
 
+BORKEN = "05554"
+
+
 def _numeric_targets():
+    """The numeric targets of the two seed agreements."""
     rows = []
-    for target in Target.objects.select_related("goal__agreement__provider"):
+    seeds = Target.objects.filter(
+        goal__agreement__provider__regional_key__in=["05558", BORKEN],
+        goal__agreement__year__in=[2014, 2023],
+    ).exclude(
+        goal__agreement__provider__regional_key="05558", goal__agreement__year=2023
+    )
+    for target in seeds.select_related("goal__agreement__provider"):
         if not target.is_numeric:
             continue
         agreement = target.goal.agreement
@@ -80,7 +90,9 @@ def test_demo_contains_every_numeric_target_of_both_seeds():
 def test_demo_has_the_monitoring_and_qualitative_targets():
     load_demo()
     coesfeld = Target.objects.filter(goal__agreement__year=2014)
-    borken = Target.objects.filter(goal__agreement__year=2023)
+    borken = Target.objects.filter(
+        goal__agreement__year=2023, goal__agreement__provider__regional_key=BORKEN
+    )
     assert coesfeld.filter(kind=TargetKind.MONITORING).count() == 1
     assert coesfeld.filter(kind=TargetKind.QUALITATIVE).count() == 10
     assert coesfeld.exclude(deadline=None).get().deadline.isoformat() == "2015-12-31"
@@ -93,7 +105,7 @@ def test_demo_has_the_monitoring_and_qualitative_targets():
 def test_demo_goals_and_texts_follow_the_seeds():
     load_demo()
     coesfeld = Agreement.objects.get(year=2014)
-    borken = Agreement.objects.get(year=2023)
+    borken = Agreement.objects.get(year=2023, provider__regional_key=BORKEN)
     numbers = list(coesfeld.goals.values_list("number", flat=True))
     assert numbers == ["I", "II", "III", "IV", "IV-A", "IV-B", "IV-C", "V"]
     assert list(borken.goals.values_list("number", flat=True)) == ["I", "II", "III"]
@@ -125,12 +137,20 @@ def test_demo_parties_keep_the_names_of_their_year():
     assert coesfeld.representative == "Herrn Landrat Konrad Püning"
     assert coesfeld.signing_place == "Coesfeld"
     assert coesfeld.signing_date.isoformat() == "2014-05-09"
-    ministry_2023 = Party.objects.get(agreement__year=2023, role=PartyRole.MINISTRY)
+    ministry_2023 = Party.objects.get(
+        agreement__year=2023,
+        agreement__provider__regional_key=BORKEN,
+        role=PartyRole.MINISTRY,
+    )
     assert ministry_2023.short_name == "MAGS NRW"
     assert ministry_2023.representative_name == "Matthias Heidmeier"
     assert ministry_2023.in_representation
     assert ministry_2023.signing_date is None
-    borken = Party.objects.get(agreement__year=2023, role=PartyRole.PROVIDER)
+    borken = Party.objects.get(
+        agreement__year=2023,
+        agreement__provider__regional_key=BORKEN,
+        role=PartyRole.PROVIDER,
+    )
     assert borken.representative_name == "Dr. Kai Zwicker"
     assert borken.representative_function == "Landrat"
     assert (borken.signing_place, borken.signing_date) == ("Borken", None)
@@ -166,7 +186,8 @@ def test_loading_twice_changes_nothing():
     load_demo()
     assert _counts() == before
     assert before["Organisation"] == 19
-    assert before["Agreement"] == 2
+    # The two seed agreements and a 2023 agreement for each other provider.
+    assert before["Agreement"] == 2 + 17
 
 
 def test_existing_passwords_are_kept_unless_reset():
@@ -182,7 +203,7 @@ def test_existing_passwords_are_kept_unless_reset():
 
 def test_existing_agreement_is_left_alone(capsys):
     load_demo()
-    agreement = Agreement.objects.get(year=2023)
+    agreement = Agreement.objects.get(year=2023, provider__regional_key=BORKEN)
     agreement.goals.get(number="III").delete()
     call_command("load_demo", force=True)
     assert agreement.goals.count() == 2
@@ -195,7 +216,7 @@ def test_command_refuses_without_debug(settings):
         call_command("load_demo")
     assert not Agreement.objects.exists()
     call_command("load_demo", force=True)
-    assert Agreement.objects.count() == 2
+    assert Agreement.objects.count() == 2 + 17
 
 
 def test_command_runs_with_debug(settings, capsys):
@@ -204,3 +225,17 @@ def test_command_runs_with_debug(settings, capsys):
     output = capsys.readouterr().out
     assert "Träger: 18 angelegt" in output
     assert "angelegt (8 Ziele, 19 Zielvorgaben)" in output
+
+
+def test_every_provider_has_a_2023_agreement_with_its_own_targets():
+    load_demo()
+    agreements = Agreement.objects.filter(year=2023)
+    assert agreements.count() == 18
+    values = set(
+        Target.objects.filter(
+            goal__agreement__year=2023, indicator="integrationen"
+        ).values_list("target_value", flat=True)
+    )
+    assert len(values) > 3
+    for target in Target.objects.filter(goal__agreement__year=2023, kind="change"):
+        target.full_clean()

@@ -30,8 +30,14 @@ def demo(db):
     call_command("load_demo", "--force", verbosity=0)
 
 
+SEED_YEARS = {"Coesfeld": 2014, "Borken": 2023}
+
+
 def demo_agreement(short_name):
-    return Agreement.objects.get(provider__short_name=short_name)
+    """One of the two seed agreements of the demo."""
+    return Agreement.objects.get(
+        provider__short_name=short_name, year=SEED_YEARS[short_name]
+    )
 
 
 def targets_of(agreement):

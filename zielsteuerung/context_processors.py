@@ -24,4 +24,6 @@ def _section(match):
         return "create" if match.url_name == "create" else "agreements"
     if match.namespace == "indicators":
         return "figures"
+    if match.url_name in ("overview", "overview_latest"):
+        return "overview"
     return ""

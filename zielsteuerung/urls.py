@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from agreements.progress_views import overview_latest, overview_page
 from agreements.views import home
 
 admin.site.site_header = _("Zielsteuerung – Verwaltung")
@@ -27,6 +28,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("zielvereinbarungen/", include("agreements.urls")),
+    path("uebersicht/", overview_latest, name="overview_latest"),
+    path("uebersicht/<int:year>/", overview_page, name="overview"),
     path("monatswerte/", include("indicators.urls")),
     path("verwaltung/", admin.site.urls),
 ]

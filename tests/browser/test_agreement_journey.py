@@ -147,7 +147,9 @@ def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
     check_accessibility(page)
     page.get_by_role("link", name="Zielvereinbarungen", exact=True).click()
     check_accessibility(page)
-    page.get_by_role("link", name="Kreis Coesfeld").click()
+    page.get_by_role("row").filter(has_text="2014").get_by_role(
+        "link", name="Kreis Coesfeld"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2014")
     expect(page.get_by_text("Nur lesen")).to_be_visible()
     expect(
