@@ -1,4 +1,6 @@
-"""Pages about the progress of agreements: per agreement and the overview."""
+"""Pages about the progress of agreements: start page, progress, overview."""
+
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.attainment import Status
+from indicators.selectors import months_without_figures
 from zielsteuerung.accounts import policy
 
 from .forms import TargetAssessmentForm
@@ -113,3 +117,74 @@ def overview_page(request, year):
 
 def _cell(progress):
     return progress_view(progress) if progress else None
+
+
+ATTENTION = (Status.AT_RISK, Status.MISSED, Status.NOT_ASSESSABLE)
+
+
+def home(request):
+    """Start page: what needs attention in the current agreement year."""
+    user = request.user
+    if user.organisation_id is None:
+        if user.is_staff:
+            return redirect("admin:index")
+        return render(request, "home_no_organisation.html", status=403)
+    visible = Agreement.objects.visible_to(user)
+    year = _current_year(visible)
+    context = {
+        "year": year,
+        "is_ministry": policy.is_ministry_user(user),
+        "can_create": policy.can_edit_agreements(user),
+        "agreements": visible.select_related("provider").order_by(
+            "-year", "provider__name"
+        )[:8],
+    }
+    if year is not None and context["is_ministry"]:
+        context.update(_ministry_start(user, year))
+    elif year is not None:
+        context.update(_provider_start(user, visible, year))
+    return render(request, "home.html", context)
+
+
+def _current_year(agreements):
+    """This year's agreements, else the latest year before it, else the latest."""
+    this_year = timezone.localdate().year
+    years = set(agreements.values_list("year", flat=True))
+    earlier = [year for year in years if year <= this_year]
+    return max(earlier or years, default=None)
+
+
+def _ministry_start(user, year):
+    overview = year_overview(user, year)
+    attention = [
+        (row, progress_view(progress))
+        for row in overview.rows
+        for progress in row.cells.values()
+        if progress.status in ATTENTION
+    ]
+    latest = max((row.as_of for row in overview.rows if row.as_of), default=None)
+    behind = [row for row in overview.rows if row.as_of is None or row.as_of < latest]
+    return {
+        "overview": overview,
+        "counts": [(label, overview.counts[key]) for key, label in STATUS_FILTERS],
+        "attention": attention[:15],
+        "attention_more": max(len(attention) - 15, 0),
+        "behind": behind,
+    }
+
+
+def _provider_start(user, visible, year):
+    agreement = visible.filter(year=year).order_by("-version").first()
+    rows = [
+        progress_view(progress)
+        for _, progresses in agreement_progress(agreement, with_course=False)
+        for progress in progresses
+    ]
+    today = timezone.localdate()
+    until = min(today.replace(day=1), datetime.date(year, 12, 1))
+    return {
+        "agreement": agreement,
+        "progress_rows": rows,
+        "missing_months": months_without_figures(agreement.provider, year, until),
+        "provider": agreement.provider,
+    }

@@ -35,29 +35,6 @@ from .history import agreement_history
 from .models import Agreement, Goal, Target
 
 
-def home(request):
-    """Start page: the agreements this user works with."""
-    user = request.user
-    if user.organisation_id is None:
-        if user.is_staff:
-            return redirect("admin:index")
-        return render(request, "home_no_organisation.html", status=403)
-    agreements = (
-        Agreement.objects.visible_to(user)
-        .select_related("provider")
-        .order_by("-year", "provider__name")[:12]
-    )
-    return render(
-        request,
-        "home.html",
-        {
-            "agreements": agreements,
-            "is_ministry": policy.is_ministry_user(user),
-            "can_create": policy.can_edit_agreements(user),
-        },
-    )
-
-
 def _agreement_for(request, pk, *, edit=False):
     agreement = get_object_or_404(
         Agreement.objects.visible_to(request.user).select_related(

@@ -3,8 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from agreements.progress_views import overview_latest, overview_page
-from agreements.views import home
+from agreements.progress_views import home, overview_latest, overview_page
 
 admin.site.site_header = _("Zielsteuerung – Verwaltung")
 admin.site.site_title = _("Zielsteuerung")
