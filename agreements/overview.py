@@ -9,14 +9,24 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from indicators import measures, registry
 from indicators.attainment import Status
 from indicators.calculations import sum_series
+from indicators.selectors import figures_version
 
-from .models import Agreement, Goal, QualitativeStatus, TargetKind
+from .models import (
+    Agreement,
+    Goal,
+    QualitativeStatus,
+    Target,
+    TargetAssessment,
+    TargetKind,
+)
 from .presentation import format_measure, not_computable_reason
 from .progress import CHANGE_KINDS, latest_month, load_series, target_progress
 
@@ -58,6 +68,10 @@ class Row:
     @property
     def provider(self):
         return self.agreement.provider
+
+    @cached_property
+    def progress_url(self):
+        return reverse("agreements:progress", args=[self.agreement.pk])
 
     def statuses(self):
         return {progress.status for progress in self.cells.values() if progress.status}
@@ -178,3 +192,17 @@ STATUS_FILTERS = [
     (Status.MISSED, _("verfehlt")),
     (Status.NOT_ASSESSABLE, _("nicht bewertbar")),
 ]
+
+
+def content_version():
+    """Changes whenever an agreement, a target or an assessment changes.
+
+    Every such change is recorded by django-simple-history, so the highest
+    history ids (primary-key lookups) move on; ``figures_version`` does the
+    same for the monthly figures.
+    """
+    tables = (Agreement, Goal, Target, TargetAssessment)
+    latest = [
+        model.history.aggregate(latest=Max("history_id"))["latest"] for model in tables
+    ]
+    return "-".join(str(value) for value in [*latest, figures_version()])

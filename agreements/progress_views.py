@@ -1,12 +1,15 @@
 """Pages about the progress of agreements: start page, progress, overview."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +20,7 @@ from zielsteuerung.accounts import policy
 
 from .forms import TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment
-from .overview import STATUS_FILTERS, year_overview
+from .overview import STATUS_FILTERS, content_version, year_overview
 from .presentation import progress_view
 from .progress import agreement_progress
 
@@ -87,10 +90,24 @@ def overview_latest(request):
 
 
 def overview_page(request, year):
+    """All providers × targets; the table is cached until any input changes."""
     _overview_allowed(request)
-    overview = year_overview(request.user, year)
     status = request.GET.get("status", "")
     provider = request.GET.get("provider", "")
+    parts = [request.user.organisation_id, year, content_version(), status, provider]
+    key = "overview:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        context = _overview_context(request.user, year, status, provider)
+        content = render_to_string("agreements/_overview_content.html", context)
+        cache.set(key, content, OVERVIEW_CACHE_SECONDS)
+    return render(
+        request, "agreements/overview.html", {"content": content, "year": year}
+    )
+
+
+def _overview_context(user, year, status, provider):
+    overview = year_overview(user, year)
     rows = [
         (row, [_cell(row.cells.get(column)) for column in overview.columns])
         for row in overview.rows
@@ -98,27 +115,24 @@ def overview_page(request, year):
         and (not provider or str(row.provider.pk) == provider)
     ]
     years = sorted(
-        set(Agreement.objects.visible_to(request.user).values_list("year", flat=True))
+        set(Agreement.objects.visible_to(user).values_list("year", flat=True))
     )
-    return render(
-        request,
-        "agreements/overview.html",
-        {
-            "overview": overview,
-            "rows": rows,
-            "years": years,
-            "status_filters": STATUS_FILTERS,
-            "selected_status": status,
-            "selected_provider": provider,
-            "counts": [(label, overview.counts[key]) for key, label in STATUS_FILTERS],
-        },
-    )
+    return {
+        "overview": overview,
+        "rows": rows,
+        "years": years,
+        "status_filters": STATUS_FILTERS,
+        "selected_status": status,
+        "selected_provider": provider,
+        "counts": [(label, overview.counts[key]) for key, label in STATUS_FILTERS],
+    }
 
 
 def _cell(progress):
     return progress_view(progress) if progress else None
 
 
+OVERVIEW_CACHE_SECONDS = 600
 ATTENTION = (Status.AT_RISK, Status.MISSED, Status.NOT_ASSESSABLE)
 
 

@@ -8,7 +8,9 @@ take. Agreements read figures only through this module.
 import datetime
 from collections import defaultdict
 
-from .models import MonthlyValue
+from django.db.models import Max
+
+from .models import MonthlyValue, MonthlyValueChange
 
 
 def series_for(providers, codes, first, last):
@@ -46,3 +48,14 @@ def months_without_figures(provider, year, until):
         for number in range(1, last + 1)
         if datetime.date(year, number, 1) not in reported
     ]
+
+
+def figures_version():
+    """Changes whenever a figure is added or changed: for caching pages.
+
+    Every change of a value writes a MonthlyValueChange, and every new value
+    a MonthlyValue, so their highest ids (primary-key lookups) move on.
+    """
+    values = MonthlyValue.objects.aggregate(latest=Max("id"))["latest"]
+    changes = MonthlyValueChange.objects.aggregate(latest=Max("id"))["latest"]
+    return f"{values}-{changes}"

@@ -216,3 +216,11 @@ def months(first_year, first_month, count, value):
         index = first_year * 12 + first_month - 1 + offset
         result[datetime.date(index // 12, index % 12 + 1, 1)] = value
     return result
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts without cached pages (ids repeat across test databases)."""
+    from django.core.cache import cache
+
+    cache.clear()
