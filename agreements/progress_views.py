@@ -89,18 +89,32 @@ def overview_latest(request):
     return redirect("overview", year=year)
 
 
+def cached_fragment(template, parts, make_context):
+    """``template`` rendered with ``make_context()``, cached until inputs change.
+
+    The key holds ``parts`` and the content version (the highest history ids
+    of agreements, targets, assessments and figures), so any change shows at
+    once; computing the overview of all providers takes about a second.
+    """
+    parts = [template, *parts, content_version()]
+    key = "fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string(template, make_context())
+        cache.set(key, content, OVERVIEW_CACHE_SECONDS)
+    return content
+
+
 def overview_page(request, year):
     """All providers × targets; the table is cached until any input changes."""
     _overview_allowed(request)
     status = request.GET.get("status", "")
     provider = request.GET.get("provider", "")
-    parts = [request.user.organisation_id, year, content_version(), status, provider]
-    key = "overview:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
-        context = _overview_context(request.user, year, status, provider)
-        content = render_to_string("agreements/_overview_content.html", context)
-        cache.set(key, content, OVERVIEW_CACHE_SECONDS)
+    content = cached_fragment(
+        "agreements/_overview_content.html",
+        [request.user.organisation_id, year, status, provider],
+        lambda: _overview_context(request.user, year, status, provider),
+    )
     return render(
         request, "agreements/overview.html", {"content": content, "year": year}
     )
@@ -154,7 +168,11 @@ def home(request):
         )[:8],
     }
     if year is not None and context["is_ministry"]:
-        context.update(_ministry_start(user, year))
+        context["ministry_start"] = cached_fragment(
+            "agreements/_home_ministry.html",
+            [user.organisation_id, year],
+            lambda: {"year": year, **_ministry_start(user, year)},
+        )
     elif year is not None:
         context.update(_provider_start(user, visible, year))
     return render(request, "home.html", context)
