@@ -105,7 +105,7 @@ def latest_versions(agreements):
 
 
 def column_of(target):
-    if not target.indicator or target.kind == TargetKind.QUALITATIVE:
+    if not target.judged_by_figures:
         return None
     return Column(target.indicator, target.kind in CHANGE_KINDS)
 

@@ -37,10 +37,7 @@ class TargetProgress:
 
     @property
     def is_automatic(self):
-        """Judged from figures (numeric targets with a key figure)."""
-        return (
-            bool(self.target.indicator) and self.target.kind != TargetKind.QUALITATIVE
-        )
+        return self.target.judged_by_figures
 
     @property
     def assessment(self):

@@ -53,7 +53,7 @@ def target_assess(request, pk, target_pk):
     if not policy.can_assess_targets(request.user, agreement):
         raise PermissionDenied(_("Nur das Ministerium trägt Einschätzungen ein."))
     target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
-    if target.indicator and target.kind != "qualitative":
+    if target.judged_by_figures:
         raise PermissionDenied(
             _("Diese Zielvorgabe wird aus den Monatswerten bewertet.")
         )

@@ -126,6 +126,11 @@ class Target(LockedWhenSigned):
         return self.kind in NUMERIC_KINDS
 
     @property
+    def judged_by_figures(self):
+        """Numeric or monitoring targets on a key figure; the rest a person judges."""
+        return bool(self.indicator) and self.kind != TargetKind.QUALITATIVE
+
+    @property
     def indicator_info(self):
         return registry.get(self.indicator)
 
