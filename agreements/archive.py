@@ -9,20 +9,24 @@ import json
 from decimal import Decimal
 
 from .models import Goal
+from .wording import target_text
 
-FORMAT = "zielsteuerung/agreement-targets/1"
+FORMAT = "zielsteuerung/agreement-targets/2"
 ATTACHMENT_NAME = "zielvereinbarung.json"
 _TARGET_FIELDS = (
     "kind",
+    "local",
     "indicator",
-    "wording",
     "unit",
+    "comparator",
+    "target_value",
+    "tolerance",
+    "data_status",
     "baseline_value",
     "baseline_year",
     "baseline_month",
-    "target_value",
-    "comparator",
-    "direction",
+    "baseline_data_status",
+    "target_change",
     "deadline",
 )
 
@@ -39,7 +43,7 @@ def targets_json(agreement):
         "legal_basis": agreement.legal_basis,
         "parties": [_party(party) for party in agreement.parties.all()],
         "goals": [
-            _goal(goal)
+            _goal(goal, agreement.year)
             for goal in Goal.objects.filter(agreement=agreement).prefetch_related(
                 "targets"
             )
@@ -70,12 +74,22 @@ def _party(party):
     }
 
 
-def _goal(goal):
+def _goal(goal, year):
     return {
         "number": goal.number,
         "title": goal.title,
-        "targets": [
-            {name: _plain(getattr(target, name)) for name in _TARGET_FIELDS}
-            for target in goal.targets.all()
-        ],
+        "targets": [_target(target, year) for target in goal.targets.all()],
     }
+
+
+def _target(target, year):
+    """The fields, and the text exactly as printed."""
+    data = {name: _plain(getattr(target, name)) for name in _TARGET_FIELDS}
+    text = target_text(target, year)
+    data["text"] = {
+        "label": text.label,
+        "intro": text.intro,
+        "sentence": text.sentence,
+        "closing": text.closing,
+    }
+    return data

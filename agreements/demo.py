@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from indicators.demo import load_demo_figures
+from indicators.models import DataStatus
 from indicators.registry import Unit
 from zielsteuerung.accounts.models import (
     Organisation,
@@ -21,15 +22,13 @@ from zielsteuerung.accounts.models import (
     Role,
     User,
 )
-from zielsteuerung.numbers import format_decimal
 
-from . import services
+from . import services, wording
 from .models import (
     DEFAULT_LEGAL_BASIS,
     Agreement,
     AgreementStatus,
     Comparator,
-    Direction,
     FocusArea,
     Goal,
     PartyRole,
@@ -51,6 +50,7 @@ class OrganisationData:
     regional_key: str
     jobcenter_name: str
     seat: str
+    state_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,25 @@ class PartyData:
 @dataclass(frozen=True)
 class TargetData:
     kind: str
-    wording: str
     indicator: str = ""
+    local: bool = False
+    label: str = ""
+    subject: str = ""
+    intro: str = ""
+    sentence: str = ""
+    closing: str = ""
     unit: str = ""
+    comparator: str = ""
     target_value: Decimal | None = None
+    tolerance: Decimal | None = None
+    target_change: Decimal | None = None
+    data_status: str = ""
     baseline_value: Decimal | None = None
     baseline_year: int | None = None
     baseline_month: int | None = None
-    comparator: str = ""
-    direction: str = ""
+    baseline_data_status: str = ""
     deadline: datetime.date | None = None
+    numbers_confirmed_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class GoalData:
     number: str
     title: str
     text: str = ""
+    local_intro: str = ""
     targets: tuple[TargetData, ...] = ()
 
 
@@ -108,10 +118,15 @@ class AgreementData:
     cooperation: str
     goals: tuple[GoalData, ...]
     focus_areas: tuple[tuple[str, str], ...] = ()
+    goals_heading: str = ""
+    cooperation_heading: str = ""
 
 
-def qualitative(wording, deadline=None):
-    return TargetData(kind=TargetKind.QUALITATIVE, wording=wording, deadline=deadline)
+def qualitative(sentence, deadline=None):
+    """A qualitative target of the Jobcenter, listed among the local targets."""
+    return TargetData(
+        kind=TargetKind.QUALITATIVE, local=True, sentence=sentence, deadline=deadline
+    )
 
 
 # --- Organisations and users --------------------------------------------------
@@ -123,6 +138,7 @@ MINISTRY = OrganisationData(
     regional_key="05",
     jobcenter_name="",
     seat="Düsseldorf",
+    state_name="Nordrhein-Westfalen",
 )
 MINISTRY_FORMER_NAME = {
     "name": "Ministerium für Arbeit, Integration und Soziales des Landes "
@@ -260,27 +276,28 @@ COESFELD_2014_GOAL_I = GoalData(
     title="Verringerung der Hilfebedürftigkeit",
     text="Das Ziel macht sichtbar, in welchem Maß erwerbsfähige Leistungsberechtigte "
     "ihren Lebensunterhalt selbst sichern können, ohne auf die Grundsicherung "
-    "angewiesen zu sein, und wie weit die Hilfebedürftigkeit insgesamt abnimmt.\n\n"
-    "Erreicht werden soll das vor allem durch Integrationen in Arbeit, die von Dauer "
-    "sind und den Lebensunterhalt decken. Im Jahr 2014 achtet das Jobcenter des "
-    "Kreises Coesfeld besonders darauf, wie sich die passiven Leistungen entwickeln.",
+    "angewiesen zu sein, und wie weit die Hilfebedürftigkeit insgesamt abnimmt.",
+    local_intro="Um die Hilfebedürftigkeit zu verringern, setzt sich das Jobcenter "
+    "des Kreises Coesfeld außerdem dieses Ziel:",
     targets=(
         TargetData(
             kind=TargetKind.MONITORING,
             indicator="k1",
-            wording="Ob das Ziel erreicht wird, verfolgen die Partner über ein "
-            "Monitoring; ein Zielwert wird nicht vereinbart.",
+            sentence="Ob das Ziel erreicht wird, verfolgen die Partner über ein "
+            "Monitoring.",
+            closing="Erreicht werden soll das vor allem durch Integrationen in Arbeit, "
+            "die von Dauer sind und den Lebensunterhalt decken. Im Jahr {jahr} achtet "
+            "das Jobcenter des Kreises Coesfeld besonders darauf, wie sich die "
+            "passiven Leistungen entwickeln.",
         ),
         TargetData(
             kind=TargetKind.LEVEL,
+            local=True,
             indicator="bg",
-            unit=Unit.COUNT,
             target_value=Decimal(4400),
             comparator=Comparator.AT_MOST,
-            direction=Direction.LOWER,
-            wording="Als eigenes Ziel senkt das Jobcenter die Zahl der "
-            "Bedarfsgemeinschaften im gesamten Kreisgebiet auf durchschnittlich "
-            "4.400 im Jahr 2014.",
+            sentence="Die Zahl der Bedarfsgemeinschaften im ganzen Kreisgebiet sinkt "
+            "im Jahresdurchschnitt {jahr} auf höchstens {zielwert}.",
         ),
     ),
 )
@@ -290,52 +307,55 @@ COESFELD_2014_GOAL_II = GoalData(
     title="Verbesserung der Integration in Erwerbstätigkeit",
     text="Mit einer Erwerbstätigkeit soll Hilfebedürftigkeit gar nicht erst entstehen "
     "oder wieder beendet werden.",
+    local_intro="Um mehr Menschen in Erwerbstätigkeit zu bringen, setzt sich das "
+    "Jobcenter des Kreises Coesfeld außerdem diese Ziele:",
     targets=(
         TargetData(
             kind=TargetKind.LEVEL,
             indicator="k2",
-            unit=Unit.PERCENT,
             target_value=Decimal("25.4"),
+            comparator=Comparator.AT_LEAST,
+            data_status=DataStatus.PROVISIONAL,
             baseline_value=Decimal("22.5"),
             baseline_year=2013,
             baseline_month=12,
-            comparator=Comparator.AT_LEAST,
-            direction=Direction.HIGHER,
-            wording="Im Dezember 2014 (Datenstand t-0) erreicht die Integrationsquote "
-            "des Jobcenters 25,4 %. Verglichen mit Dezember 2013 (t-0), als sie "
-            "bei 22,5 % lag, ist das ein Zuwachs um 12,9 %.",
+            baseline_data_status=DataStatus.PROVISIONAL,
+            target_change=Decimal("12.9"),
         ),
         TargetData(
             kind=TargetKind.COUNT,
+            local=True,
             unit=Unit.PERSONS,
             target_value=Decimal(20),
-            comparator=Comparator.AT_LEAST,
-            direction=Direction.HIGHER,
-            wording="Für bis zu 20 arbeitsmarktferne Leistungsbeziehende im Jahr "
-            "entstehen niedrigschwellige Beschäftigungsangebote; eine Teilnahme "
+            comparator=Comparator.UP_TO,
+            sentence="Für bis zu {zielwert} arbeitsmarktferne Leistungsbeziehende im "
+            "Jahr entstehen niedrigschwellige Beschäftigungsangebote; eine Teilnahme "
             "dauert jeweils höchstens sechs Monate.",
         ),
         TargetData(
             kind=TargetKind.LEVEL,
+            local=True,
             indicator="arbeitslose_u25",
-            unit=Unit.PERSONS,
             target_value=Decimal(150),
+            comparator=Comparator.AT_MOST,
             baseline_value=Decimal(185),
             baseline_year=2013,
-            comparator=Comparator.AT_MOST,
-            direction=Direction.LOWER,
-            wording="Im Durchschnitt des Jahres 2013 waren 185 junge Menschen unter "
-            "25 Jahren arbeitslos; im Jahresmittel 2014 sollen es höchstens 150 sein.",
+            sentence="Die Zahl der arbeitslosen jungen Menschen unter 25 Jahren sinkt "
+            "von durchschnittlich {ausgangswert} im Jahr {vorjahr} auf höchstens "
+            "{zielwert} im Jahresdurchschnitt {jahr}.",
         ),
         TargetData(
             kind=TargetKind.COUNT,
+            local=True,
             unit=Unit.PERSONS,
             target_value=Decimal(20),
             comparator=Comparator.AT_LEAST,
-            direction=Direction.HIGHER,
-            wording="Im Projekt „Job-AKTIV“ werden 100 Personen aktiviert. Bei "
-            "mindestens 20 von ihnen wird aus einem Minijob eine "
-            "sozialversicherungspflichtige Beschäftigung.",
+            sentence="Im Projekt „Job-AKTIV“ wird bei mindestens {zielwert} "
+            "Teilnehmenden aus einem Minijob eine sozialversicherungspflichtige "
+            "Beschäftigung.",
+            closing="Dafür werden im Projekt 100 Personen aktiviert.",
+            numbers_confirmed_reason="100 ist die Zahl der Personen, die das Projekt "
+            "aktiviert, nicht der Zielwert.",
         ),
     ),
 )
@@ -349,20 +369,19 @@ COESFELD_2014_GOAL_III = GoalData(
     "Zeiten des Leistungsbezugs abzukürzen und auch Menschen mit schlechteren "
     "Aussichten auf dem Arbeitsmarkt mehr Teilhabe und eine bessere "
     "Beschäftigungsfähigkeit zu ermöglichen.",
+    local_intro="Um langen Leistungsbezug zu vermeiden, setzt sich das Jobcenter des "
+    "Kreises Coesfeld außerdem diese Ziele:",
     targets=(
         TargetData(
             kind=TargetKind.CHANGE,
             indicator="k3",
             target_value=Decimal("0.5"),
+            comparator=Comparator.AT_MOST,
             baseline_value=Decimal(3489),
             baseline_year=2013,
             baseline_month=12,
-            comparator=Comparator.AT_MOST,
-            direction=Direction.LOWER,
-            wording="Der durchschnittliche Bestand an Langzeitleistungsbeziehenden "
-            "bleibt 2014 gegenüber dem Ist-Wert vom Dezember 2013 (3.489) nahezu "
-            "gleich: Die Zahl im Jahresdurchschnitt verändert sich um höchstens "
-            "+0,5 %.",
+            intro="Der durchschnittliche Bestand an Langzeitleistungsbeziehenden soll "
+            "gegenüber dem Ist-Wert vom {ausgangszeitraum} nahezu gleich bleiben.",
         ),
         qualitative(
             "Die Langzeitleistungsbeziehenden werden danach ausgewertet, ob und wie "
@@ -371,7 +390,7 @@ COESFELD_2014_GOAL_III = GoalData(
             "entstehen passende Integrationsangebote.",
         ),
         qualitative(
-            "Bis Ende 2015 liegt ein Konzept vor, wie Leistungsbeziehende, die schon "
+            "Bis zum {frist} liegt ein Konzept vor, wie Leistungsbeziehende, die schon "
             "seit Jahren im SGB II sind, auf dem ersten Arbeitsmarkt Fuß fassen oder "
             "zumindest leichter vermittelt werden können. Zuerst geht es um "
             "Bedarfsgemeinschaften aus zwei Personen ohne Kinder unter 18 Jahren.",
@@ -379,16 +398,17 @@ COESFELD_2014_GOAL_III = GoalData(
         ),
         TargetData(
             kind=TargetKind.LEVEL,
-            unit=Unit.PERCENT,
+            local=True,
+            indicator="lzb_anteil",
             target_value=Decimal("40.8"),
+            comparator=Comparator.AT_MOST,
             baseline_value=Decimal("40.8"),
             baseline_year=2013,
             baseline_month=12,
-            comparator=Comparator.AT_MOST,
-            direction=Direction.LOWER,
-            wording="Der Anteil der Langzeitleistungsbeziehenden an allen "
-            "Leistungsbeziehenden im SGB II steigt nicht über den Dezemberwert 2013 "
-            "von 40,8 %.",
+            sentence="Der Anteil der Langzeitleistungsbeziehenden an allen "
+            "Leistungsbeziehenden im SGB II bleibt stabil: Er steigt im "
+            "Jahresdurchschnitt {jahr} nicht über den Wert vom {ausgangszeitraum} "
+            "({ausgangswert}).",
         ),
     ),
 )
@@ -406,12 +426,13 @@ COESFELD_2014_GOAL_IV = (
         targets=(
             TargetData(
                 kind=TargetKind.LEVEL,
-                unit=Unit.PERCENT,
+                local=True,
+                indicator="alq_sgb2",
                 target_value=Decimal("1.7"),
-                comparator=Comparator.AT_MOST,
-                direction=Direction.LOWER,
-                wording="Die Arbeitslosenquote im SGB II bleibt im Durchschnitt des "
-                "Jahres stabil bei 1,7 %.",
+                comparator=Comparator.ABOUT,
+                tolerance=Decimal("0.2"),
+                sentence="Die Arbeitslosenquote im SGB II bleibt im Durchschnitt "
+                "des Jahres {jahr} stabil bei ungefähr {zielwert} (± {toleranz}).",
             ),
         ),
     ),
@@ -485,7 +506,7 @@ COESFELD_2014_GOAL_V = GoalData(
 COESFELD_2014 = AgreementData(
     provider_key="05558",
     year=2014,
-    status=AgreementStatus.DRAFT,
+    status=AgreementStatus.FINAL,
     ministry=PartyData(
         representative_salutation=Salutation.MR,
         representative_name="Dr. Wilhelm Schäffer",
@@ -505,6 +526,8 @@ COESFELD_2014 = AgreementData(
     references=COESFELD_2014_REFERENCES,
     goals_intro="Beide Partner wirken gemeinsam darauf hin, dass das Jobcenter des "
     "Kreises Coesfeld die folgenden Ziele im Jahr 2014 erreicht.",
+    goals_heading="1. Ziele für das {jobcenter} {jahr}",
+    cooperation_heading="2. Dialoge zur Zielsteuerung",
     cooperation="Üblicherweise führen die Partner zwei Dialoge zur Zielsteuerung im "
     "Jahr.\n\n"
     "Ändern sich die Rahmenbedingungen im Laufe des Jahres, fließt das in die "
@@ -592,23 +615,25 @@ BORKEN_2023_GOAL_I = GoalData(
     title="Verringerung der Hilfebedürftigkeit",
     text="Erwerbsfähige Leistungsberechtigte sollen den Lebensunterhalt ihrer "
     "Bedarfsgemeinschaft ohne Leistungen nach dem SGB II selbst sichern können, "
-    "sodass die Hilfebedürftigkeit insgesamt abnimmt.\n\n"
-    "Wie sich die Zahl der Leistungsbeziehenden und die Ausgaben für passive "
-    "Leistungen entwickeln, hängt vor allem ab von\n\n"
-    "- der Nachhaltigkeit der Integrationen,\n"
-    "- dem Anteil der Integrationen, die den Bedarf vollständig decken,\n"
-    "- der Integrationsquote der Langzeitleistungsbeziehenden und\n"
-    "- der Zahl der Langzeitleistungsbeziehenden, die seit vier Jahren oder länger "
-    "Leistungen nach dem SGB II erhalten.\n\n"
-    "Das Monitoring wird deshalb um diese vier Analysefelder erweitert.",
+    "sodass die Hilfebedürftigkeit insgesamt abnimmt.",
     targets=(
         TargetData(
             kind=TargetKind.MONITORING,
             indicator="k1",
-            wording="Beobachtet wird, wie sich die Leistungen zum Lebensunterhalt, "
-            "die Leistungen für Unterkunft und Heizung und die Fallzahlen gegenüber "
-            "dem Vorjahr entwickeln; einen Zielwert gibt es nicht.",
+            sentence="Um zu verfolgen, ob das Ziel erreicht wird, beobachten die "
+            "Partner in einem Monitoring, wie sich die Leistungen zum "
+            "Lebensunterhalt, die Leistungen für Unterkunft und Heizung und die "
+            "Fallzahlen gegenüber dem Vorjahr entwickeln.",
+            closing="Wie sich die Zahl der Leistungsbeziehenden und die Ausgaben für "
+            "passive Leistungen entwickeln, hängt vor allem ab von\n\n"
+            "- der Nachhaltigkeit der Integrationen,\n"
+            "- dem Anteil der Integrationen, die den Bedarf vollständig decken,\n"
+            "- der Integrationsquote der Langzeitleistungsbeziehenden und\n"
+            "- der Zahl der Langzeitleistungsbeziehenden, die seit vier Jahren oder "
+            "länger Leistungen nach dem SGB II erhalten.\n\n"
+            "Das Monitoring wird deshalb um diese vier Analysefelder erweitert.",
         ),
+        TargetData(kind=TargetKind.MONITORING, indicator="kdu"),
     ),
 )
 
@@ -617,39 +642,32 @@ BORKEN_2023_GOAL_II = GoalData(
     title="Verbesserung der Integration in Erwerbstätigkeit",
     text="Mehr Integrationen sollen Hilfebedürftigkeit verhindern oder beenden. "
     "Gemessen wird das an der Veränderung der Integrationsquote (K2) und an der "
-    "absoluten Zahl der Integrationen.\n\n"
-    "2023 liegt ein besonderes Gewicht darauf, Frauen und Männer gleichermaßen zu "
-    "fördern und in Arbeit zu bringen. Dem Gleichstellungsgrundsatz des SGB II "
-    "folgend werden anhand des Gender-Datenblatts die regionalen Ansätze und "
-    "Bedarfe untersucht.",
+    "absoluten Zahl der Integrationen.",
     targets=(
         TargetData(
             kind=TargetKind.CHANGE,
             indicator="integrationen",
+            label="Veränderung der absoluten Zahl der Integrationen",
             target_value=Decimal("12.6"),
             comparator=Comparator.AT_LEAST,
-            direction=Direction.HIGHER,
-            wording="Die absolute Zahl der Integrationen steigt 2023 gegenüber dem "
-            "Vorjahr um mindestens 12,6 %.",
         ),
         TargetData(
             kind=TargetKind.CHANGE,
             indicator="k2",
+            label="Veränderung der Integrationsquote (K2)",
             target_value=Decimal(0),
             comparator=Comparator.AT_LEAST,
-            direction=Direction.HIGHER,
-            wording="Die Integrationsquote (K2) hält 2023 mindestens das Niveau des "
-            "Vorjahres (Veränderung: 0 %).",
         ),
         TargetData(
-            kind=TargetKind.GAP,
+            kind=TargetKind.CHANGE,
             indicator="k2_abstand",
+            label="Abstand der Integrationsquoten von Männern und Frauen",
+            intro="{jahr} liegt ein besonderes Gewicht darauf, Frauen und Männer "
+            "gleichermaßen zu fördern und in Arbeit zu bringen. Dem "
+            "Gleichstellungsgrundsatz des SGB II folgend werden anhand des "
+            "Gender-Datenblatts die regionalen Ansätze und Bedarfe untersucht.",
             target_value=Decimal(0),
             comparator=Comparator.AT_MOST,
-            direction=Direction.LOWER,
-            wording="Der Abstand zwischen den Integrationsquoten von Frauen und "
-            "Männern wird 2023 gegenüber dem Vorjahr nicht größer (Veränderung: "
-            "0 Prozentpunkte).",
         ),
     ),
 )
@@ -671,22 +689,18 @@ BORKEN_2023_GOAL_III = GoalData(
         TargetData(
             kind=TargetKind.CHANGE,
             indicator="k3",
+            label="Veränderung des jahresdurchschnittlichen Bestandes an "
+            "Langzeitleistungsbeziehenden (K3)",
             target_value=Decimal("-5.2"),
             comparator=Comparator.AT_MOST,
-            direction=Direction.LOWER,
-            wording="Der durchschnittliche Bestand an Langzeitleistungsbeziehenden "
-            "geht 2023 gegenüber dem Vorjahr um mindestens 5,2 % zurück "
-            "(K3 = −5,2 %).",
         ),
         TargetData(
             kind=TargetKind.CHANGE,
             indicator="lzb_integrationen",
+            label="Veränderung der absoluten Zahl der Integrationen von "
+            "Langzeitleistungsbeziehenden",
             target_value=Decimal("6.6"),
             comparator=Comparator.AT_LEAST,
-            direction=Direction.HIGHER,
-            wording="Die absolute Zahl der Integrationen von "
-            "Langzeitleistungsbeziehenden liegt 2023 um mindestens 6,6 % über dem "
-            "Wert von 2022.",
         ),
     ),
 )
@@ -723,8 +737,12 @@ AGREEMENTS = (COESFELD_2014, BORKEN_2023)
 # --- Loading ------------------------------------------------------------------
 
 
-def load_demo(*, reset_passwords=False, stdout=None):
-    """Create whatever of the demo is missing; report each step to ``stdout``."""
+def load_demo(*, reset_passwords=False, stdout=None, complete=True):
+    """Create whatever of the demo is missing; report each step to ``stdout``.
+
+    ``complete=False`` leaves out the monthly figures and the other
+    providers' agreements: the two seed agreements alone, for tests.
+    """
 
     def say(message):
         if stdout is not None:
@@ -733,11 +751,13 @@ def load_demo(*, reset_passwords=False, stdout=None):
     with transaction.atomic():
         ministry = _load_ministry(say)
         _load_providers(ministry, say)
-        load_demo_figures(say=say)
+        if complete:
+            load_demo_figures(say=say)
         _load_users(reset_passwords, say)
         for data in AGREEMENTS:
             _load_agreement(data, say)
-        _load_sister_agreements(say)
+        if complete:
+            _load_sister_agreements(say)
 
 
 def _ensure_organisation(data, **extra):
@@ -805,9 +825,8 @@ def _load_agreement(data, say):
         say(f"{label}: schon vorhanden, unverändert gelassen.")
         return
     agreement = services.agreement_create(provider=provider, year=data.year)
-    agreement.status = data.status
     agreement.legal_basis = DEFAULT_LEGAL_BASIS
-    for name in ("preamble", "references", "goals_intro", "cooperation"):
+    for name in _TEXT_FIELDS:
         setattr(agreement, name, getattr(data, name))
     agreement.full_clean()
     agreement.save()
@@ -818,7 +837,31 @@ def _load_agreement(data, say):
             agreement=agreement, position=position, title=title, text=text
         )
     targets = sum(_create_goal(agreement, goal) for goal in data.goals)
-    say(f"{label}: angelegt ({len(data.goals)} Ziele, {targets} Zielvorgaben).")
+    agreement = _reach_status(agreement, data)
+    say(
+        f"{label}: angelegt ({len(data.goals)} Ziele, {targets} Zielvorgaben, "
+        f"{agreement.get_status_display()})."
+    )
+
+
+_TEXT_FIELDS = (
+    "preamble",
+    "references",
+    "goals_heading",
+    "goals_intro",
+    "cooperation_heading",
+    "cooperation",
+)
+
+
+def _reach_status(agreement, data):
+    """Take the agreement through the workflow to the status of the demo."""
+    if data.status == AgreementStatus.FINAL:
+        editor = User.objects.get(username=USERS[0].username)
+        return services.agreement_finalize(agreement=agreement, acting_user=editor)
+    agreement.status = data.status
+    agreement.save()
+    return agreement
 
 
 def _fill_party(agreement, role, data):
@@ -833,11 +876,16 @@ def _create_goal(agreement, data):
     """Create the goal with its targets; return the number of targets."""
     goal = Goal(agreement=agreement, number=data.number, title=data.title)
     goal.text = data.text
+    goal.local_intro = data.local_intro
     goal.full_clean()
     services.goal_create(goal=goal)
     for target_data in data.targets:
         target = Target(goal=goal, **asdict(target_data))
         target.full_clean()
+        if target.numbers_confirmed_reason:
+            target.numbers_confirmed_digest = wording.conflicts_digest(
+                target, agreement.year
+            )
         services.target_create(target=target)
     return len(data.targets)
 
@@ -847,26 +895,18 @@ def _create_goal(agreement, data):
 # gets a 2023 agreement shaped like Borken's, with target values of its own.
 
 SISTER_YEAR = 2023
-_SISTER_WORDINGS = {
-    "integrationen": "Die Zahl der Integrationen liegt 2023 um mindestens {} % "
-    "über der des Vorjahres.",
-    "k3": "Der durchschnittliche Bestand an Langzeitleistungsbeziehenden sinkt 2023 "
-    "gegenüber dem Vorjahr um mindestens {} %.",
-    "lzb_integrationen": "Langzeitleistungsbeziehende finden 2023 mindestens {} % "
-    "häufiger eine Arbeit als im Vorjahr.",
+_SISTER_STEPS = {
+    "integrationen": (Decimal("4.5"), Decimal("1.3"), 7),
+    "k3": (Decimal("-1.5"), Decimal("-0.9"), 5),
+    "lzb_integrationen": (Decimal("2.0"), Decimal("1.1"), 6),
 }
 
 
 def sister_target_value(indicator, index):
     """A plausible, deterministic target of provider number ``index``."""
-    steps = {
-        "integrationen": (Decimal("4.5"), Decimal("1.3"), 7),
-        "k3": (Decimal("-1.5"), Decimal("-0.9"), 5),
-        "lzb_integrationen": (Decimal("2.0"), Decimal("1.1"), 6),
-    }
-    if indicator not in steps:
+    if indicator not in _SISTER_STEPS:
         return None
-    base, step, cycle = steps[indicator]
+    base, step, cycle = _SISTER_STEPS[indicator]
     return base + step * (index % cycle)
 
 
@@ -875,15 +915,13 @@ def _sister_goal(goal, index):
     for target in goal.targets:
         value = sister_target_value(target.indicator, index)
         if value is not None:
-            wording = _SISTER_WORDINGS[target.indicator].format(
-                format_decimal(abs(value), 1)
-            )
-            target = replace(target, target_value=value, wording=wording)
+            target = replace(target, target_value=value)
         targets.append(target)
     return replace(goal, targets=tuple(targets))
 
 
 def _load_sister_agreements(say):
+    """Every other provider's 2023 agreement, final or still in negotiation."""
     taken = {data.provider_key for data in AGREEMENTS if data.year == SISTER_YEAR}
     created = 0
     for index, data in enumerate(PROVIDERS):
@@ -894,10 +932,12 @@ def _load_sister_agreements(say):
         ):
             continue
         agreement = services.agreement_create(provider=provider, year=SISTER_YEAR)
-        agreement.status = AgreementStatus.NEGOTIATION
-        agreement.save()
         _fill_party(agreement, PartyRole.MINISTRY, BORKEN_2023.ministry)
         for goal in BORKEN_2023.goals:
             _create_goal(agreement, _sister_goal(goal, index))
+        status = (
+            AgreementStatus.FINAL if index % 2 == 0 else AgreementStatus.NEGOTIATION
+        )
+        _reach_status(agreement, replace(BORKEN_2023, status=status))
         created += 1
     say(f"Weitere Zielvereinbarungen {SISTER_YEAR}: {created} angelegt.")

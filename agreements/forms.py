@@ -20,12 +20,14 @@ from .models import (
     AgreementStatus,
     FocusArea,
     Goal,
+    LandTarget,
     Party,
     QualitativeStatus,
     Target,
     TargetAssessment,
     TargetKind,
 )
+from .wording import PLACEHOLDERS, unknown_placeholders
 
 
 def _helper():
@@ -109,7 +111,10 @@ class AgreementForm(forms.ModelForm):
             "legal_basis",
             "preamble",
             "references",
+            "focus_heading",
+            "goals_heading",
             "goals_intro",
+            "cooperation_heading",
             "cooperation",
         ]
         widgets = {
@@ -128,8 +133,6 @@ class PartyForm(forms.ModelForm):
     class Meta:
         model = Party
         fields = [
-            "name",
-            "short_name",
             "representative_salutation",
             "representative_function",
             "representative_name",
@@ -145,11 +148,6 @@ class PartyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
         self.helper.layout = Layout(
-            Div(
-                Div("name", css_class="col-md-8"),
-                Div("short_name", css_class="col-md-4"),
-                css_class="row",
-            ),
             Div(
                 Div("representative_salutation", css_class="col-md-2"),
                 Div("representative_function", css_class="col-md-4"),
@@ -182,8 +180,11 @@ FocusAreaFormSet = inlineformset_factory(
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["number", "title", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+        fields = ["number", "title", "text", "local_intro"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "local_intro": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +197,7 @@ class GoalForm(forms.ModelForm):
                 css_class="row",
             ),
             "text",
+            "local_intro",
         )
 
     def clean_number(self):
@@ -211,22 +213,38 @@ class GoalForm(forms.ModelForm):
         return number
 
 
-class TargetForm(forms.ModelForm):
-    baseline_value = GermanDecimalField(
-        label=_("Ausgangswert"),
+def _decimal(label, help_text=""):
+    return GermanDecimalField(
+        label=label,
         required=False,
         max_digits=16,
         decimal_places=3,
-        help_text=_("z. B. 22,5 oder 3.489"),
+        help_text=help_text,
     )
-    target_value = GermanDecimalField(
-        label=_("Zielwert"),
-        required=False,
-        max_digits=16,
-        decimal_places=3,
-        help_text=_(
-            "Bei Veränderungen in Prozent (−5,2 für einen Rückgang um 5,2 %), "
-            "bei Abständen in Prozentpunkten."
+
+
+def _with_empty_label(field, label):
+    field.choices = [("", label), *list(field.choices)[1:]]
+
+
+class TargetForm(forms.ModelForm):
+    baseline_value = _decimal(
+        _("Vereinbarter Ausgangswert"),
+        _("Der Wert, auf den sich die Vereinbarung bezieht, z. B. 22,5 oder 3.489."),
+    )
+    target_value = _decimal(
+        _("Zielwert"),
+        _(
+            "Bei Veränderungen mit Vorzeichen: −5,2 für einen Rückgang um 5,2. "
+            "Die Einheit ergibt sich aus der Kennzahl."
+        ),
+    )
+    tolerance = _decimal(_("Toleranz"), _("Nur bei „ungefähr“, z. B. 0,2."))
+    target_change = _decimal(
+        _("Entspricht einer Veränderung um"),
+        _(
+            "Optional bei Werten mit Ausgangswert: z. B. 12,9 für 22,5 % → 25,4 %. "
+            "Die App prüft, ob beide Zahlen zusammenpassen."
         ),
     )
 
@@ -234,19 +252,29 @@ class TargetForm(forms.ModelForm):
         model = Target
         fields = [
             "kind",
+            "local",
             "indicator",
-            "wording",
+            "comparator",
+            "target_value",
+            "tolerance",
             "unit",
+            "subject",
+            "data_status",
             "baseline_value",
             "baseline_year",
             "baseline_month",
-            "target_value",
-            "comparator",
-            "direction",
+            "baseline_data_status",
+            "target_change",
+            "label",
+            "intro",
+            "sentence",
+            "closing",
             "deadline",
         ]
         widgets = {
-            "wording": forms.Textarea(attrs={"rows": 3}),
+            "intro": forms.Textarea(attrs={"rows": 2}),
+            "sentence": forms.Textarea(attrs={"rows": 3}),
+            "closing": forms.Textarea(attrs={"rows": 2}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
@@ -259,42 +287,52 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         empty_labels = {
-            "indicator": _("– keine (lokales Ziel) –"),
+            "indicator": _("– keine (lokales Ziel ohne Monatswerte) –"),
             "unit": _("– aus der Kennzahl –"),
             "baseline_month": _("– ganzes Jahr –"),
             "comparator": _("– bitte wählen –"),
-            "direction": _("– bitte wählen –"),
+            "data_status": _("– nicht festgelegt –"),
+            "baseline_data_status": _("– nicht festgelegt –"),
         }
         for name, label in empty_labels.items():
-            choices = list(self.fields[name].choices)[1:]
-            self.fields[name].choices = [("", label), *choices]
+            _with_empty_label(self.fields[name], label)
         self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(
-                _("Art und Formulierung"),
-                Div(
-                    Div("kind", css_class="col-md-5"),
-                    Div("indicator", css_class="col-md-7"),
-                    css_class="row",
-                ),
-                "wording",
+                _("Art und Kennzahl"),
+                _row("kind", "indicator", "col-md-5", "col-md-7"),
+                "local",
             ),
             Fieldset(
-                _("Werte"),
+                _("Zielwert"),
                 Div(
-                    Div("baseline_value", css_class="col-md-4"),
-                    Div("baseline_year", css_class="col-md-4"),
-                    Div("baseline_month", css_class="col-md-4"),
+                    Div("comparator", css_class="col-md-4"),
+                    Div("target_value", css_class="col-md-4"),
+                    Div("tolerance", css_class="col-md-4"),
                     css_class="row",
                 ),
-                Div(
-                    Div("target_value", css_class="col-md-3"),
-                    Div("unit", css_class="col-md-3"),
-                    Div("comparator", css_class="col-md-3"),
-                    Div("direction", css_class="col-md-3"),
-                    css_class="row",
-                ),
+                _row("unit", "data_status", "col-md-6", "col-md-6"),
+                "subject",
                 css_class="numeric-fields",
+            ),
+            Fieldset(
+                _("Vereinbarter Ausgangswert"),
+                Div(
+                    Div("baseline_value", css_class="col-md-3"),
+                    Div("baseline_year", css_class="col-md-3"),
+                    Div("baseline_month", css_class="col-md-3"),
+                    Div("baseline_data_status", css_class="col-md-3"),
+                    css_class="row",
+                ),
+                "target_change",
+                css_class="numeric-fields",
+            ),
+            Fieldset(
+                _("Text in der Vereinbarung"),
+                "label",
+                "intro",
+                "sentence",
+                "closing",
             ),
             Fieldset(
                 _("Qualitatives Ziel"),
@@ -302,6 +340,85 @@ class TargetForm(forms.ModelForm):
                 css_class="qualitative-fields",
             ),
         )
+
+    def _clean_placeholders(self, name):
+        text = self.cleaned_data.get(name, "")
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Diese Platzhalter gibt es nicht: %(unknown)s. Möglich sind "
+                    "%(known)s."
+                )
+                % {
+                    "unknown": ", ".join("{" + name + "}" for name in unknown),
+                    "known": ", ".join("{" + name + "}" for name in PLACEHOLDERS),
+                }
+            )
+        return text
+
+    def clean_label(self):
+        return self._clean_placeholders("label")
+
+    def clean_intro(self):
+        return self._clean_placeholders("intro")
+
+    def clean_sentence(self):
+        return self._clean_placeholders("sentence")
+
+    def clean_closing(self):
+        return self._clean_placeholders("closing")
+
+
+class LandTargetForm(forms.ModelForm):
+    target_value = GermanDecimalField(
+        label=_("Zielwert"), max_digits=16, decimal_places=3
+    )
+
+    class Meta:
+        model = LandTarget
+        fields = ["indicator", "aspect", "comparator", "target_value", "note"]
+
+
+class BaseLandTargetFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            key = (form.cleaned_data.get("indicator"), form.cleaned_data.get("aspect"))
+            if key in seen:
+                form.add_error(
+                    "indicator",
+                    _("Für diese Kennzahl und Art gibt es schon ein Landesziel."),
+                )
+            seen.add(key)
+
+
+LandTargetFormSet = forms.modelformset_factory(
+    LandTarget,
+    form=LandTargetForm,
+    formset=BaseLandTargetFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class ConfirmNumbersForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begründung"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Steht im Änderungsverlauf, z. B. „100 ist die Zahl der Teilnehmenden, "
+            "nicht der Zielwert“."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
 
 
 class ReopenForm(forms.Form):
@@ -378,10 +495,10 @@ class SignForm(forms.Form):
         }
 
 
-def _row(left, right):
+def _row(left, right, left_class="col-md-8", right_class="col-md-4"):
     return Div(
-        Div(left, css_class="col-md-8"),
-        Div(right, css_class="col-md-4"),
+        Div(left, css_class=left_class),
+        Div(right, css_class=right_class),
         css_class="row",
     )
 

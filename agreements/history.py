@@ -23,6 +23,7 @@ _IGNORED = {
     "organisation",
     "signed_copy",
     "archive_pdf",
+    "numbers_confirmed_digest",
 }
 _ACTIONS = {"+": _("angelegt"), "~": _("geändert"), "-": _("gelöscht")}
 
@@ -131,4 +132,6 @@ def _label_goal(record):
 
 
 def _label_target(record):
-    return str(_("Zielvorgabe: %(text)s") % {"text": record.wording[:70]})
+    text = record.label or record.sentence or record.get_indicator_display()
+    text = text or record.get_kind_display()
+    return str(_("Zielvorgabe: %(text)s") % {"text": text[:70]})

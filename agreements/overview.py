@@ -1,68 +1,86 @@
 """The ministry's overview: every provider of a year × its targets.
 
-One query for the agreements, three for goals, targets and assessments, one
-for all figures: the number of queries does not grow with the providers.
-The Land total is computed from summed numerators and denominators.
+Only the version in force of each provider's agreement is judged (the latest
+signed one; before any signature the latest final or negotiated one); a
+draft never changes what the overview says. One query for the agreements,
+three for goals, targets and assessments, one for all figures, one for the
+data statuses: the number of queries does not grow with the providers.
+
+Below the providers: the Land's value over all providers with figures and
+over those with an agreement in force, the Land target the providers'
+targets imply, and the Land's own target agreed with the federal ministry.
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from indicators import measures, registry
-from indicators.attainment import Status
-from indicators.calculations import sum_series
-from indicators.selectors import figures_version
+from indicators import registry
+from indicators.attainment import Status, meets, rounded
+from indicators.calculations import Outcome
+from indicators.judging import latest_month
+from indicators.land import Contribution, implied_land_target, land_value, pooled_series
+from indicators.registry import Aspect
+from indicators.selectors import FIGURE_VERSION_TABLES, highest_ids
+from zielsteuerung.accounts import policy
 
 from .models import (
     Agreement,
     Goal,
+    LandTarget,
     QualitativeStatus,
     Target,
     TargetAssessment,
     TargetKind,
 )
-from .presentation import format_measure, not_computable_reason
-from .progress import CHANGE_KINDS, latest_month, load_series, target_progress
+from .presentation import not_computable_reason
+from .progress import load_series, load_statuses, target_progress
 
 
 @dataclass(frozen=True)
 class Column:
     indicator: str
-    change: bool
+    aspect: str
+
+    @property
+    def info(self):
+        return registry.get(self.indicator)
 
     @property
     def label(self):
-        return registry.get(self.indicator).short_name
+        return self.info.short_name
 
     @property
     def full_label(self):
-        return registry.get(self.indicator).name
-
-    @property
-    def kind(self):
-        """The target kind whose format the column's values take."""
-        if not self.change:
-            return TargetKind.LEVEL
-        return TargetKind.GAP if self.indicator == "k2_abstand" else TargetKind.CHANGE
+        return self.info.name
 
     @property
     def sublabel(self):
-        if self.indicator == "k2_abstand":
-            return _("Veränderung in Prozentpunkten") if self.change else _("Stand")
-        return _("Veränderung ggü. Vorjahr") if self.change else _("Stand")
+        if self.aspect == Aspect.LEVEL:
+            return gettext_lazy("Stand")
+        if self.info.change_in_points:
+            return gettext_lazy("Veränderung in Prozentpunkten")
+        return gettext_lazy("Veränderung ggü. Vorjahr")
+
+    def format(self, value):
+        return self.info.format(value, self.aspect)
+
+    def sort_key(self):
+        return (registry.ORDER[self.indicator], self.aspect != Aspect.CHANGE)
 
 
 @dataclass
 class Row:
     agreement: Agreement
     cells: dict = field(default_factory=dict)  # Column → TargetProgress
-    others: tuple = (0, 0)  # (achieved, total) of qualitative and local targets
+    others: tuple = (0, 0)  # (achieved, total) of targets a person judges
     as_of: datetime.date | None = None
 
     @property
@@ -78,10 +96,29 @@ class Row:
 
 
 @dataclass
-class TotalCell:
+class LandCell:
     column: Column
-    text: str
-    reason: str = ""
+    value: Outcome | None = None
+    own_target: LandTarget | None = None
+
+    @property
+    def text(self):
+        if self.value is None or not self.value.computable:
+            return ""
+        return self.column.format(self.value.value)
+
+    @property
+    def reason(self):
+        if self.value is None or self.value.computable:
+            return ""
+        return not_computable_reason(self.value)
+
+
+@dataclass
+class LandRow:
+    label: str
+    note: str
+    cells: list
 
 
 @dataclass
@@ -89,54 +126,60 @@ class Overview:
     year: int
     columns: list
     rows: list
-    totals: list
+    land_rows: list
+    comparison: list  # (Column, implied LandCell, own LandTarget or None, verdict)
     as_of: datetime.date | None
     counts: Counter
-
-
-def latest_versions(agreements):
-    """Per provider the newest version (an amendment replaces what it amends)."""
-    newest = {}
-    for agreement in agreements:
-        current = newest.get(agreement.provider_id)
-        if current is None or agreement.version > current.version:
-            newest[agreement.provider_id] = agreement
-    return sorted(newest.values(), key=lambda agreement: agreement.provider.name)
 
 
 def column_of(target):
     if not target.judged_by_figures:
         return None
-    return Column(target.indicator, target.kind in CHANGE_KINDS)
+    return Column(target.indicator, target.aspect)
 
 
-def year_overview(user, year):
-    agreements = latest_versions(
+def agreements_in_force(user, year):
+    """The version in force of each visible provider's agreement of ``year``."""
+    return list(
         Agreement.objects.visible_to(user)
-        .filter(year=year)
+        .for_year(year)
+        .in_force()
         .select_related("provider")
         .prefetch_related(
             Prefetch(
                 "goals", queryset=Goal.objects.prefetch_related("targets__assessment")
             )
         )
+        .order_by("provider__name")
     )
+
+
+def year_overview(user, year):
+    agreements = agreements_in_force(user, year)
     targets = [t for a in agreements for g in a.goals.all() for t in g.targets.all()]
-    series = load_series([a.provider_id for a in agreements], targets, year)
+    providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
+    series = load_series(providers, targets, year)
+    statuses = load_statuses([a.provider_id for a in agreements], year)
     rows = [
-        _row(agreement, series[agreement.provider_id], year) for agreement in agreements
+        _row(a, series[a.provider_id], year, statuses.get(a.provider_id, {}))
+        for a in agreements
     ]
     columns = sorted(
-        {column for row in rows for column in row.cells},
-        key=lambda c: (list(measures.MEASURES).index(c.indicator), not c.change),
+        {column for row in rows for column in row.cells}, key=Column.sort_key
     )
     as_of = min((row.as_of for row in rows if row.as_of), default=None)
-    counts = Counter(status for row in rows for status in _all_statuses(row))
-    totals = _totals(columns, series, year, as_of)
-    return Overview(year, columns, rows, totals, as_of, counts)
+    counts = Counter(
+        progress.status
+        for row in rows
+        for progress in row.cells.values()
+        if progress.status
+    )
+    land_rows = _land_rows(columns, series, agreements, providers, year, as_of)
+    comparison = _comparison(user, columns, rows, series, year)
+    return Overview(year, columns, rows, land_rows, comparison, as_of, counts)
 
 
-def _row(agreement, provider_series, year):
+def _row(agreement, provider_series, year, statuses):
     row = Row(agreement=agreement, as_of=latest_month(provider_series, year))
     achieved = total = 0
     for goal in agreement.goals.all():
@@ -151,58 +194,134 @@ def _row(agreement, provider_series, year):
                     )
                 continue
             if column not in row.cells:
-                row.cells[column] = target_progress(target, provider_series, year)
+                row.cells[column] = target_progress(
+                    target, provider_series, year, statuses=statuses
+                )
     row.others = (achieved, total)
     return row
 
 
-def _all_statuses(row):
-    return [progress.status for progress in row.cells.values() if progress.status]
+def _land_rows(columns, series, agreements, providers, year, as_of):
+    """The Land over all providers with figures, and over those with agreements."""
+    with_figures = [pk for pk in providers if latest_month(series[pk], year)]
+    with_agreement = [a.provider_id for a in agreements]
+    return [
+        LandRow(
+            _("Land insgesamt"),
+            _("alle %(n)s Träger mit Monatswerten") % {"n": len(with_figures)},
+            _land_cells(columns, series, with_figures, year, as_of),
+        ),
+        LandRow(
+            _("Träger mit Zielvereinbarung"),
+            _("%(n)s Träger mit geltender Vereinbarung %(year)s")
+            % {"n": len(with_agreement), "year": year},
+            _land_cells(columns, series, with_agreement, year, as_of),
+        ),
+    ]
 
 
-def _totals(columns, series, year, as_of):
-    if as_of is None:
-        return [TotalCell(column, "") for column in columns]
-    keys = {key for provider_series in series.values() for key in provider_series}
-    land = {
-        key: sum_series(
-            [provider_series.get(key, {}) for provider_series in series.values()]
+def _land_cells(columns, series, provider_ids, year, as_of):
+    if as_of is None or not provider_ids:
+        return [LandCell(column) for column in columns]
+    pooled = pooled_series(series, provider_ids)
+    return [
+        LandCell(
+            column,
+            land_value(column.info, column.aspect, pooled, year, as_of.month),
         )
-        for key in keys
+        for column in columns
+    ]
+
+
+def _contribution(progress, provider_series, year):
+    """A provider's target with the base level and weight it is pooled with."""
+    target = progress.target
+    measure = target.indicator_info.measure
+    base = target.baseline_value
+    if base is None:
+        base = measure.level(provider_series, year - 1, 12).value
+    weight = measure.weight(provider_series, year - 1, 12)
+    return Contribution(
+        target_value=target.target_value,
+        base_level=base,
+        weight=weight.value if weight is not None else None,
+    )
+
+
+def _comparison(user, columns, rows, series, year):
+    """Per column: the Land target implied by the providers, and the Land's own."""
+    own = {
+        (t.indicator, t.aspect): t
+        for t in LandTarget.objects.filter(
+            ministry__in=policy.ministries_visible_to(user), year=year
+        )
     }
-    cells = []
+    result = []
     for column in columns:
-        outcome, _ = measures.evaluate(
-            column.indicator,
-            change=column.change,
-            series=land,
-            year=year,
-            month=as_of.month,
+        contributions = [
+            _contribution(row.cells[column], series[row.agreement.provider_id], year)
+            for row in rows
+            if column in row.cells and row.cells[column].target.is_numeric
+        ]
+        land_target = own.get((column.indicator, column.aspect))
+        if not contributions and land_target is None:
+            continue  # monitoring only: nothing to add up or compare
+        implied = implied_land_target(column.info, column.aspect, contributions)
+        result.append(
+            (
+                column,
+                LandCell(column, implied),
+                land_target,
+                _verdict(column, implied, land_target),
+                len(contributions),
+            )
         )
-        text = format_measure(column.kind, column.indicator, outcome.value)
-        reason = "" if outcome.computable else not_computable_reason(outcome)
-        cells.append(TotalCell(column, text, reason))
-    return cells
+    return result
+
+
+def _verdict(column, implied, land_target):
+    """Whether the providers' targets add up to the Land's own target."""
+    if land_target is None or not implied.computable:
+        return ""
+    value = rounded(implied.value, column.info.places_for(column.aspect))
+    if meets(value, land_target.target_value, land_target.comparator):
+        return _("Die Trägerziele erfüllen das Landesziel.")
+    return _("Die Trägerziele bleiben hinter dem Landesziel zurück.")
 
 
 STATUS_FILTERS = [
-    (Status.ACHIEVED, _("erreicht")),
-    (Status.ON_TRACK, _("auf Kurs")),
-    (Status.AT_RISK, _("gefährdet")),
-    (Status.MISSED, _("verfehlt")),
-    (Status.NOT_ASSESSABLE, _("nicht bewertbar")),
+    (Status.ACHIEVED, gettext_lazy("erreicht")),
+    (Status.ON_TRACK, gettext_lazy("auf Kurs")),
+    (Status.AT_RISK, gettext_lazy("gefährdet")),
+    (Status.MISSED, gettext_lazy("verfehlt")),
+    (Status.NOT_ASSESSABLE, gettext_lazy("nicht bewertbar")),
 ]
 
 
+def steering_year(user, today=None):
+    """The year shown by default: the latest year with agreements in force.
+
+    A year after the current one counts only when there is no earlier one:
+    next year's agreements under negotiation in autumn do not move the
+    steering of the running year. ``None`` without any agreement in force.
+    """
+    today = today or timezone.localdate()
+    years = set(
+        Agreement.objects.visible_to(user).in_force().values_list("year", flat=True)
+    )
+    current = [year for year in years if year <= today.year]
+    return max(current or years, default=None)
+
+
 def content_version():
-    """Changes whenever an agreement, a target or an assessment changes.
+    """Changes whenever an agreement, a target, an assessment or a figure changes.
 
     Every such change is recorded by django-simple-history, so the highest
-    history ids (primary-key lookups) move on; ``figures_version`` does the
-    same for the monthly figures.
+    history ids move on, as the ids of the figure tables do: one query.
     """
-    tables = (Agreement, Goal, Target, TargetAssessment)
-    latest = [
-        model.history.aggregate(latest=Max("history_id"))["latest"] for model in tables
+    tables = [
+        (model.history.model, "history_id")
+        for model in (Agreement, Goal, Target, TargetAssessment, LandTarget)
     ]
-    return "-".join(str(value) for value in [*latest, figures_version()])
+    ids = highest_ids([*tables, *FIGURE_VERSION_TABLES])
+    return "-".join(str(value) for value in ids)

@@ -1,28 +1,32 @@
 """How progress is shown: German numbers, units, status labels and colours.
 
-One place for the wording of actual values and statuses, used by the
-progress page, the overview and the start page alike.
+One place for the wording of values and statuses, used by the progress page,
+the overview and the start page alike. Numbers are formatted by the target's
+rule (``indicators.judging.Rule.format``), so a value is shown with exactly
+the places it was judged at.
 """
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from indicators import registry
-from indicators.attainment import Status
+from indicators.attainment import Status, meets
+from indicators.measures import change_of
 from indicators.months import month_label
-from indicators.registry import Unit
-from zielsteuerung.numbers import format_decimal
+from indicators.registry import Aspect, Unit, format_value
 
 from .charts import line_chart
 from .models import QualitativeStatus, TargetKind
+from .wording import short_rule, target_text
 
 STATUS_LABELS = {
-    Status.ACHIEVED: (_("erreicht"), "success"),
-    Status.ON_TRACK: (_("auf Kurs"), "info"),
-    Status.AT_RISK: (_("gefährdet"), "warning"),
-    Status.MISSED: (_("verfehlt"), "danger"),
-    Status.NOT_ASSESSABLE: (_("nicht bewertbar"), "secondary"),
+    Status.ACHIEVED: (gettext_lazy("erreicht"), "success"),
+    Status.ON_TRACK: (gettext_lazy("auf Kurs"), "info"),
+    Status.AT_RISK: (gettext_lazy("gefährdet"), "warning"),
+    Status.MISSED: (gettext_lazy("verfehlt"), "danger"),
+    Status.NOT_ASSESSABLE: (gettext_lazy("nicht bewertbar"), "secondary"),
 }
 QUALITATIVE_COLOURS = {
     QualitativeStatus.OPEN: "secondary",
@@ -31,9 +35,13 @@ QUALITATIVE_COLOURS = {
     QualitativeStatus.MISSED: "danger",
 }
 REASONS = {
-    "zero_denominator": _("Nenner ist null"),
-    "no_figures": _("noch keine Monatswerte für dieses Jahr"),
+    "zero_denominator": gettext_lazy("Nenner ist null"),
+    "no_figures": gettext_lazy("noch keine Monatswerte für dieses Jahr"),
+    "not_aggregable": gettext_lazy("lässt sich nicht aus den Trägerzielen bilden"),
+    "no_targets": gettext_lazy("kein Träger hat hierzu ein Ziel"),
+    "incomplete": gettext_lazy("Ausgangswerte fehlen"),
 }
+STATUS_NAMES = {"t0": "t-0", "t3": "t-3", None: gettext_lazy("ohne Angabe")}
 
 
 def status_badge(status):
@@ -41,68 +49,65 @@ def status_badge(status):
     return STATUS_LABELS.get(status, ("", "secondary"))
 
 
-def measured_value(target, value):
-    """``+8,1 %``, ``+0,4 Prozentpunkte``, ``11,3 %``, ``4.396`` for ``target``."""
-    return format_measure(target.kind, target.indicator, value)
-
-
-def format_measure(kind, indicator_code, value):
-    """A value as a target of ``kind`` on ``indicator_code`` measures it."""
-    if value is None:
-        return ""
-    if kind in (TargetKind.CHANGE, TargetKind.MONITORING):
-        return format_decimal(value, 1, sign=True) + " %"
-    if kind == TargetKind.GAP:
-        return format_decimal(value, 1, sign=True) + " " + str(_("Prozentpunkte"))
-    return level_value(indicator_code, value)
-
-
-def level_value(indicator_code, value):
-    """A level in the unit of its indicator: ``11,3 %``, ``4.396``, ``1.234 €``."""
-    if value is None:
-        return ""
-    unit = registry.get(indicator_code).unit
-    if unit == Unit.PERCENT:
-        return format_decimal(value, 1) + " %"
-    if unit == Unit.PERCENTAGE_POINTS:
-        return format_decimal(value, 1) + " " + str(_("Prozentpunkte"))
-    text = format_decimal(value, 0)
-    return text + " €" if unit == Unit.EUR else text
-
-
-def axis_value(indicator_code, value):
-    """A chart axis label: like ``level_value``, millions of euros shortened."""
-    unit = registry.get(indicator_code).unit
-    if unit == Unit.EUR and abs(value) >= 1_000_000:
-        return format_decimal(value / 1_000_000, 1) + " " + str(_("Mio. €"))
-    if unit == Unit.PERCENTAGE_POINTS:
-        return format_decimal(value, 1) + " " + str(_("Pp."))
-    return level_value(indicator_code, value)
-
-
 def not_computable_reason(outcome):
     """Why a value is missing, in German: the missing months or the reason."""
     if outcome.missing:
         months = ", ".join(month_label(month) for month in outcome.missing[:6])
         more = len(outcome.missing) - 6
-        suffix = str(_(" und %(n)s weitere") % {"n": more}) if more > 0 else ""
-        return str(_("Es fehlen Monatswerte für %(months)s%(more)s.")) % {
+        suffix = _(" und %(n)s weitere") % {"n": more} if more > 0 else ""
+        return _("Es fehlen Monatswerte für %(months)s%(more)s.") % {
             "months": months,
             "more": suffix,
         }
-    return str(REASONS.get(outcome.reason, _("nicht berechenbar")))
+    return str(REASONS.get(outcome.reason, gettext_lazy("nicht berechenbar")))
+
+
+def data_status_text(ranges):
+    """``t-3 Januar–September 2024, t-0 Oktober–Dezember 2024``."""
+    parts = []
+    for part in ranges:
+        first, last = month_label(part.first), month_label(part.last)
+        same = part.first == part.last
+        period = first if same else f"{first.split(' ')[0]}–{last}"
+        parts.append(f"{STATUS_NAMES.get(part.status, part.status)} {period}")
+    return ", ".join(parts)
 
 
 @dataclass
 class ProgressView:
-    """Everything the progress page shows about one target."""
+    """Everything the pages show about one target's progress."""
 
     progress: object
+    year: int
     chart: object = None
+    compared: object = None  # the same target's progress in the version in force
 
     @property
     def target(self):
         return self.progress.target
+
+    @cached_property
+    def text(self):
+        """The target's sentence as the agreement states it."""
+        return target_text(self.target, self.year)
+
+    @property
+    def title(self):
+        """A short name for tables: the label, the indicator, or the sentence."""
+        indicator = self.target.indicator_info
+        if self.target.label:
+            return self.text.label
+        if indicator is not None and self.target.kind != TargetKind.QUALITATIVE:
+            return str(indicator.name)
+        return self.text.sentence
+
+    @property
+    def judgement(self):
+        return self.progress.judgement
+
+    @property
+    def rule_text(self):
+        return short_rule(self.target)
 
     @property
     def badge(self):
@@ -118,23 +123,51 @@ class ProgressView:
         return assessment.get_status_display(), QUALITATIVE_COLOURS[assessment.status]
 
     @property
+    def assessment_meets(self):
+        """Whether a recorded value meets a numeric target without figures."""
+        assessment = self.progress.assessment
+        target = self.target
+        if assessment is None or assessment.actual_value is None:
+            return None
+        if not target.is_numeric or target.target_value is None:
+            return None
+        return meets(
+            assessment.actual_value,
+            target.target_value,
+            target.comparator,
+            target.tolerance,
+        )
+
+    @property
     def actual_text(self):
-        actual = self.progress.actual
-        return measured_value(self.target, actual.value) if actual else ""
+        judgement = self.judgement
+        if judgement is None or not judgement.value.computable:
+            return ""
+        return judgement.rule.format(judgement.value.value)
+
+    @property
+    def sort_value(self):
+        """The shown value as a plain number for sorting ('' without one)."""
+        judgement = self.judgement
+        if judgement is None or not judgement.value.computable:
+            return ""
+        return f"{judgement.value.value:f}"
 
     @property
     def forecast_text(self):
-        forecast = self.progress.forecast
-        if forecast is None or self.progress.as_of.month == 12:
+        judgement = self.judgement
+        if judgement is None or judgement.forecast is None:
             return ""
-        return measured_value(self.target, forecast.value)
+        if not judgement.forecast.computable:
+            return ""
+        return judgement.rule.format(judgement.forecast.value)
 
     @property
     def reason_text(self):
-        actual = self.progress.actual
-        if actual is None or actual.computable:
+        judgement = self.judgement
+        if judgement is None or judgement.value.computable:
             return ""
-        return not_computable_reason(actual)
+        return not_computable_reason(judgement.value)
 
     @property
     def as_of_text(self):
@@ -142,22 +175,78 @@ class ProgressView:
         return month_label(as_of) if as_of else ""
 
     @property
+    def data_status_text(self):
+        if self.judgement is None:
+            return ""
+        return data_status_text(self.judgement.data_status)
+
+    @property
+    def baseline_rows(self):
+        """The agreed baseline and what the figures say for its period."""
+        judgement = self.judgement
+        target = self.target
+        if judgement is None or target.baseline_value is None:
+            return []
+        indicator = judgement.rule.indicator
+        rows = [
+            (
+                _("vereinbart"),
+                indicator.format(target.baseline_value, Aspect.LEVEL, None),
+                target.baseline_period,
+                True,
+            )
+        ]
+        figures = judgement.figures_baseline
+        if figures is not None:
+            text = (
+                indicator.format(figures.value, Aspect.LEVEL)
+                if figures.computable
+                else not_computable_reason(figures)
+            )
+            rows.append((_("laut Monatswerten"), text, target.baseline_period, False))
+        return rows
+
+    @property
+    def change_from_baseline_text(self):
+        """A level target's value against the agreed baseline: ``+13,3 %``."""
+        judgement = self.judgement
+        if judgement is None or judgement.rule.aspect != Aspect.LEVEL:
+            return ""
+        if judgement.baseline is None or not judgement.value.computable:
+            return ""
+        indicator = judgement.rule.indicator
+        change = change_of(
+            judgement.value, judgement.baseline, in_points=indicator.change_in_points
+        )
+        if not change.computable:
+            return ""
+        return indicator.format(change.value, Aspect.CHANGE)
+
+    @property
     def course_rows(self):
         """(month, this year, previous year) as text, for the accessible table."""
+        indicator = self.judgement.rule.indicator
         return [
             (
                 month_label(point.month),
-                level_value(self.target.indicator, point.current.value),
-                level_value(self.target.indicator, point.previous.value),
+                indicator.format(point.current.value, Aspect.LEVEL),
+                indicator.format(point.previous.value, Aspect.LEVEL),
             )
-            for point in self.progress.course
+            for point in self.judgement.course
         ]
 
 
-def progress_view(progress):
+def axis_label(indicator, value):
+    """A chart axis label: the level's format, millions of euros shortened."""
+    if indicator.unit == Unit.EUR and abs(value) >= 1_000_000:
+        return format_value(value / 1_000_000, Unit.EUR, 1).replace("€", _("Mio. €"))
+    return indicator.format(value, Aspect.LEVEL)
+
+
+def progress_view(progress, year, *, compared=None):
     chart = None
-    if progress.course:
-        chart = line_chart(
-            progress.course, lambda value: axis_value(progress.target.indicator, value)
-        )
-    return ProgressView(progress=progress, chart=chart)
+    judgement = progress.judgement
+    if judgement is not None and judgement.course:
+        indicator = judgement.rule.indicator
+        chart = line_chart(judgement.course, lambda value: axis_label(indicator, value))
+    return ProgressView(progress=progress, year=year, chart=chart, compared=compared)

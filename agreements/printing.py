@@ -1,8 +1,10 @@
-"""The printed form of an agreement as plain data, ready for the print template.
+"""The agreement as a document: plain data for the page, the preview and the PDF.
 
-Everything the template would otherwise have to decide (articles, heading
-levels, which targets form a bullet list, number formats) is decided here, so
-the template only places text. Five queries, whatever the agreement's size.
+Everything a template would otherwise have to decide (declined names,
+headings, which targets form the list of local targets, every sentence with
+its numbers) is decided here, so templates only place text, and the page,
+the print preview and the PDF state exactly the same words. Five queries,
+whatever the agreement's size.
 """
 
 import re
@@ -11,9 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from zielsteuerung.numbers import format_decimal
-
-from .models import Agreement, Articles, Goal, PartyRole, TargetKind
+from .models import Agreement, Goal, PartyRole, TargetKind
+from .wording import fill, target_text, unconfirmed_conflicts
 
 # "25,4 %", "§ 48b", "5,2 Prozent" must not break at the end of a line.
 _TIES = re.compile(r"(?<=\d) (?=%|Prozent|Personen)|(?<=§) (?=\d)")
@@ -34,35 +35,40 @@ class PrintParty:
     role: str
     name: str
     short_name: str
+    nominative: str  # "das Ministerium für …"
+    dative: str  # "dem Ministerium für …"
+    accusative: str  # "das Ministerium für …"
+    dative_article: str  # "dem", for the title block's own line
+    dative_name: str  # "Bayerischen Staatsministerium …"
     representative: str
     representative_name: str
     representative_function: str
     in_representation: bool
     signing_place: str
     signing_date: str
-    articles: Articles
 
 
 @dataclass
 class PrintTarget:
-    wording: str
-    values: str
-    emphasised: bool
-
-
-@dataclass
-class TargetGroup:
-    as_list: bool
-    targets: list = field(default_factory=list)
+    target: object  # the Target, for links and edit buttons on the page
+    label: str
+    intro: str
+    sentence: str
+    closing: str
+    emphasised: bool  # the sentence stands out (numeric and monitoring targets)
+    conflicts: list = field(default_factory=list)
 
 
 @dataclass
 class PrintGoal:
+    goal: object
     number: str
     title: str
     text: str
     heading_level: int
-    groups: list
+    targets: list  # agreed targets, each a paragraph
+    local_intro: str
+    local_targets: list  # the Jobcenter's own targets, as a list
 
 
 @dataclass
@@ -75,9 +81,12 @@ class PrintDocument:
     legal_basis: str
     preamble: str
     references: str
+    focus_heading: str
     focus_areas: list
+    goals_heading: str
     goals_intro: str
     goals: list
+    cooperation_heading: str
     cooperation: str
 
     @property
@@ -91,15 +100,30 @@ class PrintDocument:
             "provider": self.provider.name,
         }
 
+    @property
+    def conflicts(self):
+        """Targets whose texts state numbers their fields contradict."""
+        return [
+            target
+            for goal in self.goals
+            for target in [*goal.targets, *goal.local_targets]
+            if target.conflicts
+        ]
+
 
 def print_document(agreement):
     """``agreement`` as a ``PrintDocument``, read afresh from the database."""
-    agreement = Agreement.objects.prefetch_related(
-        "parties",
-        "focus_areas",
-        Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
-    ).get(pk=agreement.pk)
+    agreement = (
+        Agreement.objects.select_related("provider__supervisor", "amends")
+        .prefetch_related(
+            "parties",
+            "focus_areas",
+            Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
+        )
+        .get(pk=agreement.pk)
+    )
     parties = {party.role: _party(party) for party in agreement.parties.all()}
+    headings = headings_of(agreement)
     return PrintDocument(
         year=agreement.year,
         version=agreement.version,
@@ -109,76 +133,85 @@ def print_document(agreement):
         legal_basis=tie(agreement.legal_basis),
         preamble=tie(agreement.preamble),
         references=tie(agreement.references),
+        focus_heading=headings["focus"],
         focus_areas=[(a.title, tie(a.text)) for a in agreement.focus_areas.all()],
+        goals_heading=headings["goals"],
         goals_intro=tie(agreement.goals_intro),
-        goals=[_goal(goal) for goal in agreement.goals.all()],
+        goals=[_goal(goal, agreement.year) for goal in agreement.goals.all()],
+        cooperation_heading=headings["cooperation"],
         cooperation=tie(agreement.cooperation),
     )
 
 
+def headings_of(agreement):
+    """The section headings, the agreement's own or the usual ones."""
+    state = agreement.provider.supervisor.state_name
+    values = {
+        "jahr": str(agreement.year),
+        "jobcenter": agreement.provider.jobcenter_name or agreement.provider.name,
+        "land": state,
+    }
+    if state:
+        focus = _(
+            "Schwerpunkte der Arbeitsmarkt- und Integrationspolitik in der "
+            "Grundsicherung für Arbeitsuchende in {land} im Jahr {jahr}"
+        )
+    else:
+        focus = _(
+            "Schwerpunkte der Arbeitsmarkt- und Integrationspolitik in der "
+            "Grundsicherung für Arbeitsuchende im Jahr {jahr}"
+        )
+    return {
+        "focus": fill(agreement.focus_heading or focus, values),
+        "goals": fill(agreement.goals_heading or _("1. Ziele {jahr}"), values),
+        "cooperation": fill(
+            agreement.cooperation_heading or _("2. Zusammenarbeit"), values
+        ),
+    }
+
+
 def _party(party):
+    forms = party.name_forms
     return PrintParty(
         role=party.role,
         name=party.name,
         short_name=party.short_name,
+        nominative=party.nominative,
+        dative=party.dative,
+        accusative=party.accusative,
+        dative_article=forms.with_article(1).removesuffix(" " + forms.dative),
+        dative_name=forms.dative,
         representative=party.representative,
         representative_name=party.representative_name,
         representative_function=party.representative_function,
         in_representation=party.in_representation,
         signing_place=party.signing_place,
         signing_date=german_date(party.signing_date),
-        articles=party.articles,
     )
 
 
-def _goal(goal):
-    groups = []
-    for target in goal.targets.all():
-        as_list = target.kind == TargetKind.QUALITATIVE
-        if not groups or groups[-1].as_list != as_list:
-            groups.append(TargetGroup(as_list=as_list))
-        groups[-1].targets.append(_target(target))
+def _goal(goal, year):
+    targets = [_target(target, year) for target in goal.targets.all()]
     return PrintGoal(
+        goal=goal,
         number=goal.number,
         title=goal.title,
         text=tie(goal.text),
         heading_level=4 if "-" in goal.number else 3,
-        groups=groups,
+        targets=[t for t in targets if not t.target.local],
+        local_intro=tie(goal.local_intro),
+        local_targets=[t for t in targets if t.target.local],
     )
 
 
-def _target(target):
+def _target(target, year):
+    text = target_text(target, year)
     return PrintTarget(
-        wording=tie(target.wording),
-        values=tie(target_values_text(target)),
+        target=target,
+        label=tie(text.label),
+        intro=tie(text.intro),
+        sentence=tie(text.sentence),
+        closing=tie(text.closing),
         emphasised=target.kind != TargetKind.QUALITATIVE,
+        conflicts=unconfirmed_conflicts(target, year),
     )
-
-
-def target_values_text(target):
-    """``Zielwert: mindestens 25,4 % · Ausgangswert: 22,5 % (Dezember 2013) …``."""
-    if target.kind == TargetKind.QUALITATIVE:
-        return str(target.rule_text()) if target.deadline else ""
-    if target.kind == TargetKind.MONITORING:
-        return _("Monitoring, kein Zielwert")
-    rule = str(target.rule_text())
-    if target.kind != TargetKind.GAP:
-        rule = _("Zielwert: %(rule)s") % {"rule": rule}
-    parts = [rule]
-    if target.baseline_value is not None:
-        baseline = " ".join(
-            part
-            for part in (
-                format_decimal(target.baseline_value),
-                target.baseline_unit_symbol,
-            )
-            if part
-        )
-        parts.append(
-            _("Ausgangswert: %(value)s (%(period)s)")
-            % {"value": baseline, "period": target.baseline_period}
-        )
-    if target.implied_change is not None:
-        change = format_decimal(target.implied_change, 1, sign=True)
-        parts.append(_("entspricht %(change)s %%") % {"change": change})
-    return " · ".join(parts)

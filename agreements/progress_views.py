@@ -20,9 +20,10 @@ from zielsteuerung.accounts import policy
 
 from .forms import TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment
-from .overview import STATUS_FILTERS, content_version, year_overview
+from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
 from .presentation import progress_view
 from .progress import agreement_progress
+from .wording import short_rule, target_text
 
 
 def _visible_agreement(request, pk):
@@ -32,9 +33,26 @@ def _visible_agreement(request, pk):
 
 
 def agreement_progress_page(request, pk):
+    """Progress of one version; a version not in force is compared with it."""
     agreement = _visible_agreement(request, pk)
+    in_force = agreement.version_in_force()
+    compared = {}
+    if in_force is not None and in_force.pk != agreement.pk:
+        compared = matching_progress(
+            agreement_progress(in_force, with_course=False), in_force.year
+        )
     goals = [
-        (goal, [progress_view(progress) for progress in progresses])
+        (
+            goal,
+            [
+                progress_view(
+                    progress,
+                    agreement.year,
+                    compared=compared.get(match_key(progress)),
+                )
+                for progress in progresses
+            ],
+        )
         for goal, progresses in agreement_progress(agreement)
     ]
     return render(
@@ -42,10 +60,26 @@ def agreement_progress_page(request, pk):
         "agreements/progress.html",
         {
             "agreement": agreement,
+            "in_force": in_force,
+            "is_in_force": in_force is not None and in_force.pk == agreement.pk,
             "goals": goals,
             "can_assess": policy.can_assess_targets(request.user, agreement),
         },
     )
+
+
+def match_key(progress):
+    """Targets of two versions correspond by goal number and what they measure."""
+    target = progress.target
+    return (target.goal.number, target.indicator, target.kind, target.position)
+
+
+def matching_progress(goals, year):
+    return {
+        match_key(progress): progress_view(progress, year)
+        for _goal, progresses in goals
+        for progress in progresses
+    }
 
 
 def target_assess(request, pk, target_pk):
@@ -72,7 +106,13 @@ def target_assess(request, pk, target_pk):
     return render(
         request,
         "agreements/target_assess.html",
-        {"agreement": agreement, "target": target, "form": form},
+        {
+            "agreement": agreement,
+            "target": target,
+            "form": form,
+            "text": target_text(target, agreement.year),
+            "rule": short_rule(target),
+        },
     )
 
 
@@ -82,10 +122,9 @@ def _overview_allowed(request):
 
 
 def overview_latest(request):
-    """``/uebersicht/``: the latest year that has agreements."""
+    """``/uebersicht/``: the steering year (latest with agreements in force)."""
     _overview_allowed(request)
-    years = Agreement.objects.visible_to(request.user).values_list("year", flat=True)
-    year = max(years, default=timezone.localdate().year)
+    year = steering_year(request.user) or timezone.localdate().year
     return redirect("overview", year=year)
 
 
@@ -112,7 +151,13 @@ def overview_page(request, year):
     provider = request.GET.get("provider", "")
     content = cached_fragment(
         "agreements/_overview_content.html",
-        [request.user.organisation_id, year, status, provider],
+        [
+            request.user.organisation_id,
+            policy.can_edit_land_targets(request.user),
+            year,
+            status,
+            provider,
+        ],
         lambda: _overview_context(request.user, year, status, provider),
     )
     return render(
@@ -123,13 +168,16 @@ def overview_page(request, year):
 def _overview_context(user, year, status, provider):
     overview = year_overview(user, year)
     rows = [
-        (row, [_cell(row.cells.get(column)) for column in overview.columns])
+        (row, [_cell(row.cells.get(column), year) for column in overview.columns])
         for row in overview.rows
         if (not status or status in row.statuses())
         and (not provider or str(row.provider.pk) == provider)
     ]
     years = sorted(
-        set(Agreement.objects.visible_to(user).values_list("year", flat=True))
+        set(
+            Agreement.objects.visible_to(user).in_force().values_list("year", flat=True)
+        )
+        | {year}
     )
     return {
         "overview": overview,
@@ -139,11 +187,12 @@ def _overview_context(user, year, status, provider):
         "selected_status": status,
         "selected_provider": provider,
         "counts": [(label, overview.counts[key]) for key, label in STATUS_FILTERS],
+        "can_edit_land_targets": policy.can_edit_land_targets(user),
     }
 
 
-def _cell(progress):
-    return progress_view(progress) if progress else None
+def _cell(progress, year):
+    return progress_view(progress, year) if progress else None
 
 
 OVERVIEW_CACHE_SECONDS = 600
@@ -158,7 +207,7 @@ def home(request):
             return redirect("admin:index")
         return render(request, "home_no_organisation.html", status=403)
     visible = Agreement.objects.visible_to(user)
-    year = _current_year(visible)
+    year = steering_year(user)
     context = {
         "year": year,
         "is_ministry": policy.is_ministry_user(user),
@@ -178,18 +227,10 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def _current_year(agreements):
-    """This year's agreements, else the latest year before it, else the latest."""
-    this_year = timezone.localdate().year
-    years = set(agreements.values_list("year", flat=True))
-    earlier = [year for year in years if year <= this_year]
-    return max(earlier or years, default=None)
-
-
 def _ministry_start(user, year):
     overview = year_overview(user, year)
     attention = [
-        (row, progress_view(progress))
+        (row, progress_view(progress, year))
         for row in overview.rows
         for progress in row.cells.values()
         if progress.status in ATTENTION
@@ -206,9 +247,9 @@ def _ministry_start(user, year):
 
 
 def _provider_start(user, visible, year):
-    agreement = visible.filter(year=year).order_by("-version").first()
+    agreement = visible.filter(year=year).in_force().first()
     rows = [
-        progress_view(progress)
+        progress_view(progress, year)
         for _, progresses in agreement_progress(agreement, with_course=False)
         for progress in progresses
     ]

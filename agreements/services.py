@@ -1,6 +1,5 @@
 """Writes that touch several objects: creating, copying, ordering, signing."""
 
-import datetime
 import hashlib
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
-from . import archive, pdf
+from . import archive, pdf, wording
 from .models import (
     Agreement,
     AgreementStatus,
@@ -32,7 +31,10 @@ _COPIED_TEXT_FIELDS = (
     "legal_basis",
     "preamble",
     "references",
+    "focus_heading",
+    "goals_heading",
     "goals_intro",
+    "cooperation_heading",
     "cooperation",
 )
 _COPIED_PARTY_FIELDS = (
@@ -69,7 +71,6 @@ def agreement_create(*, provider, year, copy_previous=False):
 
 
 def _create_parties(agreement, previous):
-    first_day = datetime.date(agreement.year, 1, 1)
     organisations = {
         PartyRole.MINISTRY: agreement.provider.supervisor,
         PartyRole.PROVIDER: agreement.provider,
@@ -78,19 +79,51 @@ def _create_parties(agreement, previous):
         {party.role: party for party in previous.parties.all()} if previous else {}
     )
     for role, organisation in organisations.items():
-        names = organisation.names_on(first_day)
         party = Party(
             agreement=agreement,
             role=role,
             organisation=organisation,
-            name=names.name,
-            short_name=names.short_name,
             signing_place=organisation.seat,
         )
         if role in earlier:
             for field in _COPIED_PARTY_FIELDS:
                 setattr(party, field, getattr(earlier[role], field))
+        _take_names(party)
         party.save()
+
+
+def _take_names(party):
+    """The names valid on the party's day of signing (before it: today).
+
+    Returns whether anything changed. Grammar the organisation leaves blank
+    is guessed from the name (``accounts.grammar``).
+    """
+    day = party.signing_date or timezone.localdate()
+    names = party.organisation.names_on(day)
+    forms = names.name_forms()
+    values = {
+        "name": names.name,
+        "short_name": names.short_name,
+        "gender": forms.gender,
+        "name_nominative": forms.nominative,
+        "name_dative": forms.dative,
+        "name_accusative": forms.accusative,
+    }
+    changed = any(getattr(party, key) != value for key, value in values.items())
+    for key, value in values.items():
+        setattr(party, key, value)
+    return changed
+
+
+def party_names_refresh(*, agreement, acting_user=None):
+    """Give the parties the names valid on their signing day (or today).
+
+    Called whenever signing dates may have changed and before the text is
+    frozen: the name that counts is the one valid on the day of signing.
+    """
+    for party in agreement.parties.select_related("organisation"):
+        if _take_names(party):
+            _record(party, acting_user, _("Name zum Tag der Unterschrift übernommen"))
 
 
 def _copy_structure(source, target_agreement):
@@ -195,9 +228,46 @@ def agreement_finalize(*, agreement, acting_user):
             _("Nur ein Entwurf oder eine Vereinbarung in Verhandlung wird Endfassung.")
         )
     _require(policy.can_finalize_agreement(acting_user, agreement))
+    blocking = number_conflicts_of(agreement)
+    if blocking:
+        raise AgreementStateError(
+            _(
+                "Die Endfassung kann noch nicht festgelegt werden: In %(n)s "
+                "Zielvorgaben stehen Zahlen, die nicht zu ihren Feldern passen. "
+                "Korrigieren Sie sie oder bestätigen Sie sie mit einer Begründung."
+            )
+            % {"n": len(blocking)}
+        )
+    party_names_refresh(agreement=agreement, acting_user=acting_user)
     agreement.status = AgreementStatus.FINAL
     _record(agreement, acting_user, _("Endfassung festgelegt"))
     return agreement
+
+
+def number_conflicts_of(agreement):
+    """``[(target, conflicts)]`` of targets whose numbers are not confirmed."""
+    targets = Target.objects.filter(goal__agreement=agreement).select_related("goal")
+    result = []
+    for target in targets:
+        conflicts = wording.unconfirmed_conflicts(target, agreement.year)
+        if conflicts:
+            result.append((target, conflicts))
+    return result
+
+
+@transaction.atomic
+def target_numbers_confirm(*, target, acting_user, reason):
+    """Confirm the literal numbers in ``target``'s texts as they stand, with reason."""
+    if not policy.can_edit_agreement(acting_user, target.goal.agreement):
+        raise PermissionDenied(_("Sie dürfen diese Zielvorgabe nicht ändern."))
+    if not (reason or "").strip():
+        raise AgreementStateError(_("Bitte einen Grund angeben."))
+    target.numbers_confirmed_reason = reason.strip()
+    target.numbers_confirmed_digest = wording.conflicts_digest(
+        target, target.goal.agreement.year
+    )
+    _record(target, acting_user, _("Zahlen im Text bestätigt"))
+    return target
 
 
 @transaction.atomic
@@ -229,8 +299,9 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
             _("Unterzeichnet werden kann nur die Endfassung einer Vereinbarung.")
         )
     _require(policy.can_sign_agreement(acting_user, agreement))
-    for party in agreement.parties.all():
+    for party in agreement.parties.select_related("organisation"):
         party.signing_place, party.signing_date = signatures[party.role]
+        _take_names(party)
         _record(party, acting_user, _("Unterzeichnung erfasst"))
     agreement.signed_at = timezone.now()
     data = pdf.render_archive_pdf(

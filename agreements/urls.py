@@ -52,6 +52,11 @@ urlpatterns = [
         name="target_update",
     ),
     path(
+        "<int:pk>/vorgaben/<int:target_pk>/zahlen-bestaetigen/",
+        views.target_confirm_numbers,
+        name="target_confirm_numbers",
+    ),
+    path(
         "<int:pk>/vorgaben/<int:target_pk>/loeschen/",
         views.target_delete,
         name="target_delete",

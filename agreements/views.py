@@ -8,7 +8,6 @@ asked of the policy module; a reader who tries gets 403.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -19,11 +18,12 @@ from django_filters.views import FilterView
 
 from zielsteuerung.accounts import policy
 
-from . import pdf, services
+from . import pdf, services, wording
 from .filters import AgreementFilter
 from .forms import (
     AgreementCreateForm,
     AgreementForm,
+    ConfirmNumbersForm,
     FocusAreaFormSet,
     GoalForm,
     PartyFormSet,
@@ -32,7 +32,8 @@ from .forms import (
     TargetForm,
 )
 from .history import agreement_history
-from .models import Agreement, Goal, Target
+from .models import Agreement, Target
+from .printing import print_document
 
 
 def _agreement_for(request, pk, *, edit=False):
@@ -98,24 +99,20 @@ class AgreementDetailView(DetailView):
     context_object_name = "agreement"
 
     def get_queryset(self):
-        return (
-            Agreement.objects.visible_to(self.request.user)
-            .select_related("provider", "amends")
-            .prefetch_related(
-                "parties",
-                "focus_areas",
-                Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
-            )
+        return Agreement.objects.visible_to(self.request.user).select_related(
+            "provider", "amends"
         )
 
     def get_context_data(self, **kwargs):
         agreement = self.object
         user = self.request.user
-        parties = {party.role: party for party in agreement.parties.all()}
+        doc = print_document(agreement)
+        in_force = agreement.version_in_force()
         return {
             **super().get_context_data(**kwargs),
-            "ministry_party": parties.get("ministry"),
-            "provider_party": parties.get("provider"),
+            "doc": doc,
+            "in_force": in_force,
+            "is_in_force": in_force is not None and in_force.pk == agreement.pk,
             "can_edit": policy.can_edit_agreement(user, agreement),
             "can_finalize": policy.can_finalize_agreement(user, agreement),
             "can_reopen": policy.can_reopen_agreement(user, agreement),
@@ -132,22 +129,17 @@ def agreement_update(request, pk):
     form = AgreementForm(data, instance=agreement)
     parties = PartyFormSet(data, instance=agreement, prefix="parties")
     focus_areas = FocusAreaFormSet(data, instance=agreement, prefix="focus")
-    if request.method == "POST":
-        if form.is_valid() and parties.is_valid() and focus_areas.is_valid():
-            with transaction.atomic():
-                form.save()
-                parties.save()
-                _save_focus_areas(focus_areas)
-                services.focus_areas_renumber(agreement=agreement)
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect(agreement)
-        messages.error(
-            request,
-            _(
-                "Bitte korrigieren Sie die markierten Angaben. "
-                "Es wurde nichts gespeichert."
-            ),
-        )
+    # Every part is checked, so every error shows at once.
+    checked = [item.is_valid() for item in (form, parties, focus_areas)]
+    if request.method == "POST" and all(checked):
+        with transaction.atomic():
+            form.save()
+            parties.save()
+            services.party_names_refresh(agreement=agreement, acting_user=request.user)
+            _save_focus_areas(focus_areas)
+            services.focus_areas_renumber(agreement=agreement)
+        messages.success(request, _("Die Änderungen wurden gespeichert."))
+        return redirect(agreement)
     return render(
         request,
         "agreements/agreement_form.html",
@@ -216,6 +208,7 @@ def goal_move(request, pk, goal_pk):
 
 
 def target_edit(request, pk, goal_pk=None, target_pk=None):
+    """Create or change a target; "Vorschau" shows its text without saving."""
     agreement = _agreement_for(request, pk, edit=True)
     if target_pk:
         target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
@@ -224,18 +217,77 @@ def target_edit(request, pk, goal_pk=None, target_pk=None):
         target = None
         goal = get_object_or_404(agreement.goals, pk=goal_pk)
     form = TargetForm(request.POST or None, instance=target or Target(goal=goal))
+    preview = None
     if request.method == "POST" and form.is_valid():
-        if target is None:
-            services.target_create(target=form.save(commit=False))
-            messages.success(request, _("Die Zielvorgabe wurde angelegt."))
-        else:
-            form.save()
-            messages.success(request, _("Die Zielvorgabe wurde gespeichert."))
-        return redirect(goal)
+        if "preview" not in request.POST:
+            return _save_target(request, form, target, goal)
+        preview = form.instance
+    elif target is not None:
+        preview = target
     return render(
         request,
         "agreements/target_form.html",
-        {"agreement": agreement, "goal": goal, "target": target, "form": form},
+        {
+            "agreement": agreement,
+            "goal": goal,
+            "target": target,
+            "form": form,
+            "preview": _target_context(preview, agreement.year) if preview else None,
+            "placeholders": wording.placeholder_help(),
+        },
+    )
+
+
+def _save_target(request, form, target, goal):
+    if target is None:
+        target = services.target_create(target=form.save(commit=False))
+        messages.success(request, _("Die Zielvorgabe wurde angelegt."))
+    else:
+        target = form.save()
+        messages.success(request, _("Die Zielvorgabe wurde gespeichert."))
+    if wording.unconfirmed_conflicts(target, goal.agreement.year):
+        messages.warning(
+            request,
+            _(
+                "Im Text der Zielvorgabe stehen Zahlen, die nicht zu ihren Feldern "
+                "passen. Bitte prüfen: vor der Endfassung müssen sie korrigiert oder "
+                "begründet bestätigt werden."
+            ),
+        )
+    return redirect(f"{goal.agreement.get_absolute_url()}#vorgabe-{target.pk}")
+
+
+def _target_context(target, year):
+    """What the pages show of a target: its text and its unconfirmed conflicts."""
+    return {
+        "target": target,
+        "text": wording.target_text(target, year),
+        "rule": wording.short_rule(target),
+        "conflicts": wording.unconfirmed_conflicts(target, year),
+    }
+
+
+def target_confirm_numbers(request, pk, target_pk):
+    """Confirm literal numbers that contradict a target's fields, with a reason."""
+    agreement = _agreement_for(request, pk, edit=True)
+    target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
+    conflicts = wording.unconfirmed_conflicts(target, agreement.year)
+    form = ConfirmNumbersForm(request.POST or None)
+    if request.method == "POST" and conflicts and form.is_valid():
+        services.target_numbers_confirm(
+            target=target, acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Die Zahlen sind bestätigt."))
+        return redirect(f"{agreement.get_absolute_url()}#vorgabe-{target.pk}")
+    return render(
+        request,
+        "agreements/target_confirm_numbers.html",
+        {
+            "agreement": agreement,
+            "target": target,
+            "item": _target_context(target, agreement.year),
+            "form": form,
+        },
     )
 
 

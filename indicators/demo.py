@@ -6,7 +6,8 @@ the pandemic bump of 2020, the rise when refugees from Ukraine moved into
 the SGB II from June 2022. Kreis Coesfeld matches its 2014 agreement: about
 8,500 eLb, K2 in December 2013 of 22.5 %, 3,489 long-term recipients in
 December 2013, about 4,400 Bedarfsgemeinschaften and 185 unemployed under 25
-on average in 2013. Women + men always equal the total.
+on average in 2013, an SGB II unemployment rate of 1.7 % in 2013. Women + men
+always equal the total.
 """
 
 import random
@@ -202,7 +203,21 @@ def provider_series(key):
             m: round(v * 0.34 * SEASON[m.month - 1]) for m, v in elb.items()
         },
         "arbeitslose_u25": _scaled_to_2013(u25_raw, key, 185, 0.022),
+        "erwerbspersonen": _labour_force(elb, key, rng),
     }
+
+
+def _labour_force(elb, key, rng):
+    """The civilian labour force, one figure a year growing slowly.
+
+    Sized so that the SGB II unemployment rate of 2013 is 1.7 % for Coesfeld
+    (as its 2014 agreement says) and between 3 and 7 % elsewhere.
+    """
+    year_2013 = months_of_year(2013)
+    unemployed_2013 = sum(elb[m] * 0.34 * SEASON[m.month - 1] for m in year_2013) / 12
+    rate = 0.017 if key == COESFELD else rng.uniform(0.03, 0.07)
+    base = unemployed_2013 / rate
+    return {m: round(base * 1.004 ** (m.year - 2013)) for m in elb}
 
 
 def _euros(counts, per_head, rng):

@@ -1,4 +1,4 @@
-"""The data elements the app ships with (migrations 0002/0003 hold a frozen copy).
+"""The data elements the app ships with (migrations 0002–0004 hold a frozen copy).
 
 ``ensure_default_elements`` recreates any that are missing, e.g. after a test
 database was flushed between transactional tests; it never changes elements
@@ -34,6 +34,13 @@ DEFAULT_ELEMENTS = [
         "Arbeitslose U25",
         "persons",
         True,
+    ),
+    (
+        "erwerbspersonen",
+        "Zivile Erwerbspersonen (Bezugsgröße der Arbeitslosenquote)",
+        "Erwerbspersonen",
+        "persons",
+        False,
     ),
 ]
 

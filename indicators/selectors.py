@@ -8,9 +8,9 @@ take. Agreements read figures only through this module.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Max
+from django.db import connection
 
-from .models import MonthlyValue, MonthlyValueChange
+from .models import MonthlyValue, MonthlyValueChange, ReportingMonth
 
 
 def series_for(providers, codes, first, last):
@@ -33,6 +33,19 @@ def series_for(providers, codes, first, last):
     return series
 
 
+def data_statuses_for(providers, first, last):
+    """``{provider_id: {month: "t0" | "t3"}}`` from the reporting months, one query."""
+    rows = ReportingMonth.objects.filter(
+        provider_id__in=[getattr(p, "pk", p) for p in providers],
+        month__gte=first,
+        month__lte=last,
+    ).values_list("provider_id", "month", "data_status")
+    statuses = defaultdict(dict)
+    for provider_id, month, status in rows:
+        statuses[provider_id][month] = status
+    return statuses
+
+
 def months_without_figures(provider, year, until):
     """Months of ``year`` up to ``until`` (included) without any reported figure."""
     reported = set(
@@ -50,12 +63,22 @@ def months_without_figures(provider, year, until):
     ]
 
 
-def figures_version():
-    """Changes whenever a figure is added or changed: for caching pages.
+# Whenever a figure is added or changed, the highest id of one of these
+# tables moves on: every change of a value writes a MonthlyValueChange, every
+# new value a MonthlyValue, every change of a month's status its row.
+FIGURE_VERSION_TABLES = (
+    (MonthlyValue, "id"),
+    (MonthlyValueChange, "id"),
+)
 
-    Every change of a value writes a MonthlyValueChange, and every new value
-    a MonthlyValue, so their highest ids (primary-key lookups) move on.
-    """
-    values = MonthlyValue.objects.aggregate(latest=Max("id"))["latest"]
-    changes = MonthlyValueChange.objects.aggregate(latest=Max("id"))["latest"]
-    return f"{values}-{changes}"
+
+def highest_ids(tables):
+    """The highest value of each (model, column), in one query (for caching)."""
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
+        for model, column in tables
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())

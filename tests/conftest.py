@@ -108,14 +108,12 @@ def agreement(coesfeld):
         goal=goal,
         kind=TargetKind.LEVEL,
         indicator="k2",
-        wording="Die Integrationsquote erreicht im Dezember 25,4 %.",
-        unit="percent",
         baseline_value=Decimal("22.5"),
         baseline_year=2013,
         baseline_month=12,
         target_value=Decimal("25.4"),
+        target_change=Decimal("12.9"),
         comparator="gte",
-        direction="higher",
     )
     return agreement
 
@@ -123,6 +121,14 @@ def agreement(coesfeld):
 @pytest.fixture
 def borken_agreement(borken):
     return services.agreement_create(provider=borken, year=2023)
+
+
+@pytest.fixture
+def seeds(db):
+    """The demo's two seed agreements (Coesfeld 2014, Borken 2023), no figures."""
+    from agreements.demo import load_demo
+
+    load_demo(complete=False)
 
 
 @pytest.fixture

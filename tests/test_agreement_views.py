@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementStatus, Goal, Target
+from agreements.wording import short_rule, target_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,11 @@ def test_ministry_user_sees_agreement_with_edit_buttons(
     response = client_for(ministry_user).get(detail_url(agreement))
     assert response.status_code == 200
     assert response.context["can_edit"] is True
-    content = response.content.decode()
+    content = response.content.decode().replace("\xa0", " ")
     assert "Kreis Coesfeld" in content
     assert "Zielvereinbarung 2014" in content  # a year, not "2.014"
-    assert "25,4" in content
-    assert "22,5" in content
-    assert "+12,9 %" in content
+    assert "mindestens 25,4 % beträgt" in content
+    assert "von 22,5 % bedeutet das einen Anstieg um 12,9 %" in content
     assert reverse("agreements:update", args=[agreement.pk]) in content
 
 
@@ -116,10 +116,10 @@ def test_detail_query_count_is_fixed(
             agreement=agreement, number=f"X{number}", title="T"
         )
         Target.objects.create(
-            goal=new_goal, kind="qualitative", wording="Konzept erstellen", position=0
+            goal=new_goal, kind="qualitative", sentence="Konzept erstellen", position=0
         )
-    Target.objects.create(goal=goal, kind="monitoring", indicator="k1", wording="K1")
-    with django_assert_max_num_queries(16):
+    Target.objects.create(goal=goal, kind="monitoring", indicator="k1")
+    with django_assert_max_num_queries(18):
         response = client.get(detail_url(agreement))
     assert response.status_code == 200
 
@@ -135,18 +135,28 @@ def test_ministry_creates_agreement_with_parties(client_for, ministry_user, coes
     assert response.status_code == 302
     assert response.url == reverse("agreements:update", args=[agreement.pk])
     parties = {party.role: party for party in agreement.parties.all()}
-    # The ministry had its former name in 2014: the agreement keeps that name.
-    assert parties["ministry"].short_name == "MAIS NRW"
+    # Before signing, the names valid today count, whatever the year.
+    assert parties["ministry"].short_name == "MAGS NRW"
     assert parties["provider"].name == "Kreis Coesfeld"
 
 
-def test_new_agreement_takes_the_names_valid_in_its_year(
-    client_for, ministry_user, coesfeld
-):
-    client_for(ministry_user).post(
-        reverse("agreements:create"), {"provider": coesfeld.pk, "year": 2023}
+def test_party_names_follow_the_day_of_signing(client_for, ministry_user, agreement):
+    """The ministry was MAIS NRW until 29.6.2017: signed in 2014, that name counts."""
+    client = client_for(ministry_user)
+    url = reverse("agreements:update", args=[agreement.pk])
+    client.post(url, _update_payload(agreement))  # signing dates in 2014
+    ministry = agreement.parties.get(role="ministry")
+    assert ministry.short_name == "MAIS NRW"
+    assert ministry.dative == (
+        "dem Ministerium für Arbeit, Integration und Soziales des Landes "
+        "Nordrhein-Westfalen"
     )
-    agreement = Agreement.objects.get(provider=coesfeld, year=2023)
+    client.post(
+        url,
+        _update_payload(
+            agreement, **{"parties-0-signing_date": "", "parties-1-signing_date": ""}
+        ),
+    )
     assert agreement.parties.get(role="ministry").short_name == "MAGS NRW"
 
 
@@ -231,8 +241,6 @@ def _update_payload(agreement, **changes):
             {
                 prefix + "id": party.pk,
                 prefix + "agreement": agreement.pk,
-                prefix + "name": party.name,
-                prefix + "short_name": party.short_name,
                 prefix + "representative_salutation": "mr",
                 prefix + "representative_function": "Landrat",
                 prefix + "representative_name": f"Person {index}",
@@ -267,9 +275,7 @@ def test_ministry_edits_texts_parties_and_focus_areas(
 
 def test_failed_edit_keeps_everything_typed(client_for, ministry_user, agreement):
     client = client_for(ministry_user)
-    payload = _update_payload(
-        agreement, **{"parties-0-name": "", "preamble": "Neuer Text"}
-    )
+    payload = _update_payload(agreement, legal_basis="", preamble="Neuer Text")
     response = client.post(reverse("agreements:update", args=[agreement.pk]), payload)
     assert response.status_code == 200
     content = response.content.decode()
@@ -374,14 +380,14 @@ def _target_payload(**changes):
     data = {
         "kind": "change",
         "indicator": "k3",
-        "wording": "Der Bestand an Langzeitleistungsbeziehenden sinkt um 5,2 %.",
+        "sentence": "Der Bestand an Langzeitleistungsbeziehenden sinkt um "
+        "{zielwert_betrag}.",
         "unit": "",
         "baseline_value": "",
         "baseline_year": "",
         "baseline_month": "",
         "target_value": "-5,2",
         "comparator": "lte",
-        "direction": "lower",
         "deadline": "",
         "status": "open",
         "evidence": "",
@@ -402,8 +408,8 @@ def test_target_value_accepts_german_and_plain_notation(
     assert response.status_code == 302
     target = goal.targets.last()
     assert target.target_value == Decimal("-5.2")
-    assert target.unit == "percent"
-    assert target.rule_text() == "höchstens \u22125,2 % gegenüber dem Vorjahr"
+    assert target.value_unit == "percent"
+    assert short_rule(target) == "höchstens \u22125,2 % gegenüber dem Vorjahr"
 
 
 def test_baseline_with_thousands_separator(client_for, ministry_user, agreement):
@@ -432,8 +438,23 @@ def test_baseline_with_thousands_separator(client_for, ministry_user, agreement)
             "target_value",
             "keinen Zielwert",
         ),
-        ({"comparator": "gte"}, "comparator", "passt nicht zur Richtung"),
-        ({"indicator": ""}, "indicator", "nur für eine Kennzahl"),
+        ({"comparator": "approx"}, "tolerance", "wie weit der Wert abweichen"),
+        ({"comparator": "up_to"}, "comparator", "Kapazität"),
+        ({"sentence": "Um {ziel} sinken"}, "sentence", "{ziel}"),
+        (
+            {
+                "kind": "level",
+                "indicator": "k2",
+                "target_value": "25,6",
+                "comparator": "gte",
+                "baseline_value": "22,5",
+                "baseline_year": "2013",
+                "target_change": "12,9",
+            },
+            "target_change",
+            "nicht um +12,9 %",
+        ),
+        ({"indicator": ""}, "indicator", "nur für eine"),
         ({"baseline_value": "12", "baseline_year": ""}, "baseline_year", "Jahr"),
         ({"baseline_value": "12", "baseline_year": "1990"}, "baseline_year", "2005"),
     ],
@@ -449,7 +470,7 @@ def test_bad_target_input_is_refused_at_the_field(
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])
     # Nothing typed is lost.
-    assert payload["wording"] in response.content.decode()
+    assert payload["sentence"] in response.content.decode()
     assert goal.targets.count() == 1
 
 
@@ -462,14 +483,17 @@ def test_qualitative_target_with_deadline(client_for, ministry_user, agreement):
             indicator="",
             target_value="",
             comparator="",
-            direction="",
             deadline="2015-12-31",
-            wording="Ein Konzept für Langzeitleistungsbeziehende liegt vor.",
+            sentence="Bis zum {frist} liegt ein Konzept vor.",
         ),
     )
     target = goal.targets.last()
     assert target.kind == "qualitative"
-    assert target.rule_text() == "Umsetzung bis 31.12.2015"
+    assert short_rule(target) == "Umsetzung bis 31.12.2015"
+    assert (
+        target_text(target, 2014).sentence
+        == "Bis zum 31.12.2015 liegt ein Konzept vor."
+    )
 
 
 def test_edit_target_and_see_it_in_history(client_for, ministry_user, agreement):
@@ -478,14 +502,13 @@ def test_edit_target_and_see_it_in_history(client_for, ministry_user, agreement)
     payload = _target_payload(
         kind="level",
         indicator="k2",
-        unit="percent",
-        wording=target.wording,
+        sentence="",
         baseline_value="22,5",
         baseline_year="2013",
         baseline_month="12",
         target_value="26",
+        target_change="15,6",
         comparator="gte",
-        direction="higher",
     )
     response = client.post(
         reverse("agreements:target_update", args=[agreement.pk, target.pk]), payload
@@ -498,7 +521,8 @@ def test_edit_target_and_see_it_in_history(client_for, ministry_user, agreement)
     assert change.user == "alice"
     assert change.object_label.startswith("Zielvorgabe")
     assert [(c.label, c.old, c.new) for c in change.changes] == [
-        ("Zielwert", "25,4", "26")
+        ("Zielwert", "25,4", "26"),
+        ("Entspricht einer Veränderung um", "12,9", "15,6"),
     ]
 
 
@@ -510,7 +534,6 @@ def test_move_and_delete_target(client_for, ministry_user, agreement):
         goal=goal,
         kind="monitoring",
         indicator="k1",
-        wording="K1 wird beobachtet.",
         position=1,
     )
     client.post(

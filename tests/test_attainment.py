@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.attainment import Growth, Status, forecast, judge
+from indicators.attainment import Growth, Status, changes_agree, forecast, judge
 from indicators.calculations import MISSING_MONTHS, Outcome
 
 
@@ -37,12 +37,41 @@ def value(number):
     ],
 )
 def test_judge(actual, target, comparator, month, growth, expected):
-    assert judge(value(actual), Decimal(target), comparator, month, growth) == expected
+    judged = forecast(value(actual), month, growth)
+    status = judge(judged, month, target_value=Decimal(target), comparator=comparator)
+    assert status == expected
 
 
 def test_value_that_cannot_be_computed_is_not_assessable():
     actual = Outcome(None, reason=MISSING_MONTHS)
-    assert judge(actual, Decimal(1), "gte", 12, Growth.STEADY) == Status.NOT_ASSESSABLE
+    status = judge(actual, 12, target_value=Decimal(1), comparator="gte")
+    assert status == Status.NOT_ASSESSABLE
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "change", "in_points", "agree"),
+    [
+        # Coesfeld 2014: 22,5 % → 25,4 % is +12,888… %, written +12,9 %
+        ("22.5", "25.4", "12.9", False, True),
+        # 26,86 % × 1,119 = 30,06 %: +11,9 %
+        ("26.86", "30.06", "11.9", False, True),
+        # 25,6 against 22,5 is +13,8 %: +12,9 % no longer fits
+        ("22.5", "25.6", "12.9", False, False),
+        # rounding of the target (25,35 … 25,45) leaves +12,7 … +13,1 %
+        ("22.5", "25.4", "13.1", False, True),
+        ("22.5", "25.4", "13.2", False, False),
+        # a gap in points: 4,0 → 3,5 is −0,5 points
+        ("4.0", "3.5", "-0.5", True, True),
+        ("4.0", "3.5", "-0.8", True, False),
+    ],
+)
+def test_stated_change_agrees_with_level_and_baseline(
+    baseline, target, change, in_points, agree
+):
+    result = changes_agree(
+        Decimal(baseline), Decimal(target), Decimal(change), in_points=in_points
+    )
+    assert result is agree
 
 
 @pytest.mark.parametrize(

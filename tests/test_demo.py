@@ -17,6 +17,7 @@ from agreements.models import (
     Target,
     TargetKind,
 )
+from agreements.wording import number_conflicts, target_text, unconfirmed_conflicts
 from zielsteuerung.accounts.models import Organisation, OrganisationName, User
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +28,11 @@ NUMERIC_TARGETS = {
     ("Coesfeld", 2014, "II", "count", "", Decimal(20), None),
     ("Coesfeld", 2014, "II", "level", "arbeitslose_u25", Decimal(150), Decimal(185)),
     ("Coesfeld", 2014, "III", "change", "k3", Decimal("0.5"), Decimal(3489)),
-    ("Coesfeld", 2014, "III", "level", "", Decimal("40.8"), Decimal("40.8")),
-    ("Coesfeld", 2014, "IV-A", "level", "", Decimal("1.7"), None),
+    ("Coesfeld", 2014, "III", "level", "lzb_anteil", Decimal("40.8"), Decimal("40.8")),
+    ("Coesfeld", 2014, "IV-A", "level", "alq_sgb2", Decimal("1.7"), None),
     ("Borken", 2023, "II", "change", "integrationen", Decimal("12.6"), None),
     ("Borken", 2023, "II", "change", "k2", Decimal(0), None),
-    ("Borken", 2023, "II", "gap", "k2_abstand", Decimal(0), None),
+    ("Borken", 2023, "II", "change", "k2_abstand", Decimal(0), None),
     ("Borken", 2023, "III", "change", "k3", Decimal("-5.2"), None),
     ("Borken", 2023, "III", "change", "lzb_integrationen", Decimal("6.6"), None),
 }
@@ -76,19 +77,38 @@ def _counts():
 
 
 def test_demo_contains_every_numeric_target_of_both_seeds():
-    load_demo()
+    load_demo(complete=False)
     rows = _numeric_targets()
     # The Coesfeld count target of 20 appears twice (low-threshold jobs, Job-AKTIV).
     assert len(rows) == len(NUMERIC_TARGETS) + 1
     assert set(rows) == NUMERIC_TARGETS
     k2 = Target.objects.get(goal__agreement__year=2014, indicator="k2")
-    assert round(k2.implied_change, 1) == Decimal("12.9")
-    assert "25,4 %" in k2.wording
-    assert "22,5 %" in k2.wording
+    assert round(k2.implied_change, 1) == Decimal("12.9") == k2.target_change
+    sentence = target_text(k2, 2014).sentence
+    assert "mindestens 25,4 % beträgt" in sentence
+    assert "22,5 %" in sentence
+    # "bis zu 20 Plätze" is a capacity, not a minimum.
+    places = Target.objects.get(goal__agreement__year=2014, comparator="up_to")
+    assert places.target_value == 20
+    assert "bis zu 20" in target_text(places, 2014).sentence
+
+
+def test_demo_texts_state_only_numbers_their_fields_hold():
+    """Every seed target passes the number check; one was confirmed with a reason."""
+    load_demo(complete=False)
+    confirmed = []
+    for target in Target.objects.select_related("goal__agreement"):
+        year = target.goal.agreement.year
+        assert unconfirmed_conflicts(target, year) == [], target
+        if number_conflicts(target, year):
+            confirmed.append(target.numbers_confirmed_reason)
+    assert confirmed == [
+        "100 ist die Zahl der Personen, die das Projekt aktiviert, nicht der Zielwert."
+    ]
 
 
 def test_demo_has_the_monitoring_and_qualitative_targets():
-    load_demo()
+    load_demo(complete=False)
     coesfeld = Target.objects.filter(goal__agreement__year=2014)
     borken = Target.objects.filter(
         goal__agreement__year=2023, goal__agreement__provider__regional_key=BORKEN
@@ -96,14 +116,16 @@ def test_demo_has_the_monitoring_and_qualitative_targets():
     assert coesfeld.filter(kind=TargetKind.MONITORING).count() == 1
     assert coesfeld.filter(kind=TargetKind.QUALITATIVE).count() == 10
     assert coesfeld.exclude(deadline=None).get().deadline.isoformat() == "2015-12-31"
-    assert borken.filter(kind=TargetKind.MONITORING).get().indicator == "k1"
+    monitored = borken.filter(kind=TargetKind.MONITORING)
+    assert sorted(monitored.values_list("indicator", flat=True)) == ["k1", "kdu"]
     assert not borken.filter(kind=TargetKind.QUALITATIVE).exists()
     assert coesfeld.count() == 19
-    assert borken.count() == 6
+    assert borken.count() == 7
+    assert coesfeld.filter(local=True).count() == 16
 
 
 def test_demo_goals_and_texts_follow_the_seeds():
-    load_demo()
+    load_demo(complete=False)
     coesfeld = Agreement.objects.get(year=2014)
     borken = Agreement.objects.get(year=2023, provider__regional_key=BORKEN)
     numbers = list(coesfeld.goals.values_list("number", flat=True))
@@ -111,7 +133,10 @@ def test_demo_goals_and_texts_follow_the_seeds():
     assert list(borken.goals.values_list("number", flat=True)) == ["I", "II", "III"]
     assert coesfeld.focus_areas.count() == 4
     assert borken.focus_areas.count() == 0
-    assert coesfeld.status == AgreementStatus.DRAFT
+    assert coesfeld.status == AgreementStatus.FINAL
+    assert coesfeld.goals_heading == "1. Ziele für das {jobcenter} {jahr}"
+    assert coesfeld.cooperation_heading == "2. Dialoge zur Zielsteuerung"
+    assert coesfeld.goals.get(number="II").local_intro
     assert borken.status == AgreementStatus.NEGOTIATION
     assert "§ 1 Abs. 2 S. 3 SGB II" in borken.preamble
     assert "Bürgergeld" in borken.preamble
@@ -123,8 +148,8 @@ def test_demo_goals_and_texts_follow_the_seeds():
         )
 
 
-def test_demo_parties_keep_the_names_of_their_year():
-    load_demo()
+def test_demo_parties_keep_the_names_of_the_day_of_signing():
+    load_demo(complete=False)
     ministry_2014 = Party.objects.get(agreement__year=2014, role=PartyRole.MINISTRY)
     assert ministry_2014.short_name == "MAIS NRW"
     assert "Integration" in ministry_2014.name
@@ -224,7 +249,7 @@ def test_command_runs_with_debug(settings, capsys):
     call_command("load_demo")
     output = capsys.readouterr().out
     assert "Träger: 18 angelegt" in output
-    assert "angelegt (8 Ziele, 19 Zielvorgaben)" in output
+    assert "angelegt (8 Ziele, 19 Zielvorgaben, Endfassung)" in output
 
 
 def test_every_provider_has_a_2023_agreement_with_its_own_targets():

@@ -55,7 +55,8 @@ def test_borken_rises_with_the_refugees_from_mid_2022():
 @pytest.mark.django_db
 def test_load_demo_figures_is_idempotent_and_splits_add_up(coesfeld, borken):
     count = load_demo_figures(say=lambda message: None)
-    assert count == 2 * 145 * (6 * 3 + 3)
+    # six elements split by sex (3 values), four totals only, 145 months
+    assert count == 2 * 145 * (6 * 3 + 4)
     assert load_demo_figures(say=lambda message: None) == 0
     assert MonthlyValue.objects.count() == count
     assert MonthlyValueChange.objects.count() == count
@@ -67,3 +68,12 @@ def test_load_demo_figures_is_idempotent_and_splits_add_up(coesfeld, borken):
         provider=coesfeld, element__code="elb", month=d(2013, 12), sex="total"
     )
     assert women_and_men.aggregate(s=Sum("value"))["s"] == total.value
+
+
+def test_coesfeld_sgb2_unemployment_rate_of_2013_is_the_agreed_one():
+    from indicators import registry
+
+    rate = registry.get("alq_sgb2").measure
+    series = {(code, "total"): values for code, values in COESFELD.items()}
+    value = rate.level(series, 2013, 12).value
+    assert round(value, 1) == Decimal("1.7")

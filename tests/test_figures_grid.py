@@ -55,7 +55,7 @@ def put(provider, month, user, code, value, sex=Sex.TOTAL):
 # --- data elements --------------------------------------------------------------
 
 
-def test_migration_creates_the_nine_data_elements():
+def test_migrations_create_the_ten_data_elements():
     codes = list(DataElement.objects.values_list("code", flat=True))
     assert codes == [
         "elb",
@@ -67,6 +67,7 @@ def test_migration_creates_the_nine_data_elements():
         "bg",
         "arbeitslose",
         "arbeitslose_u25",
+        "erwerbspersonen",
     ]
     elb = DataElement.objects.get(code="elb")
     assert elb.unit == "persons"

@@ -17,15 +17,16 @@ def coesfeld_2023(coesfeld, put_figures):
     from agreements import services
 
     agreement = services.agreement_create(provider=coesfeld, year=2023)
+    agreement.status = "negotiation"  # in force, not yet signed
+    agreement.save()
     goal = Goal.objects.create(agreement=agreement, number="III", title="LZB")
     Target.objects.create(
         goal=goal,
         kind="change",
         indicator="k3",
-        wording="Weniger Langzeitbezug",
+        label="Weniger Langzeitbezug",
         target_value=Decimal("-5.2"),
         comparator="lte",
-        direction="lower",
     )
     # figures for 2022 and January to March 2023; April is missing
     put_figures(coesfeld, "lzb", months(2022, 1, 12, 1000) | months(2023, 1, 3, 990))

@@ -6,10 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from agreements import services
-from agreements.models import Goal, Target
-from tests.conftest import months
+from agreements.models import Agreement, LandTarget, Target
+from agreements.overview import year_overview
+from tests import factories
+from tests.conftest import SIGNATURES, months, scanned_upload
 from zielsteuerung.accounts.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -29,35 +32,21 @@ def _provider(ministry, number):
 
 def _agreement_with_figures(provider, put_figures, integrations_2023):
     """Integrations +x % against 2022 and the K2 quota, for one provider."""
-    agreement = services.agreement_create(provider=provider, year=2023)
-    goal = Goal.objects.create(agreement=agreement, number="II", title="Integration")
-    Target.objects.create(
-        goal=goal,
-        kind="change",
-        indicator="integrationen",
-        wording="…",
-        target_value=Decimal("12.6"),
-        comparator="gte",
-        direction="higher",
-    )
-    Target.objects.create(
-        goal=goal,
-        kind="level",
-        indicator="k2",
-        wording="…",
-        unit="percent",
-        target_value=Decimal(10),
-        comparator="gte",
-        direction="higher",
-        position=1,
-    )
+    agreement = factories.agreement(provider, 2023)
+    goal = factories.goal(agreement)
+    factories.change_target(goal, "integrationen", "12.6")
+    factories.level_target(goal, "k2", 10)
+    _figures(provider, put_figures, integrations_2023)
+    return agreement
+
+
+def _figures(provider, put_figures, integrations_2023):
     put_figures(
         provider,
         "integrationen",
         months(2022, 1, 12, 100) | months(2023, 1, 6, integrations_2023),
     )
     put_figures(provider, "elb", months(2021, 12, 19, 10000))
-    return agreement
 
 
 def test_ministry_sees_every_provider_and_the_land_total(
@@ -69,7 +58,7 @@ def test_ministry_sees_every_provider_and_the_land_total(
     assert response.status_code == 200
     overview = response.context["overview"]
     assert [row.provider for row in overview.rows] == [borken, coesfeld]
-    totals = {cell.column.indicator: cell for cell in overview.totals}
+    totals = {cell.column.indicator: cell for cell in overview.land_rows[0].cells}
     # Land: (6×110 + 6×130) ÷ (6×100 + 6×100) − 1 = +20 %
     assert totals["integrationen"].text == "+20,0 %"
     # Land JFW K2 by June: 1,440 ÷ 20,000 × 100 = 7.2 % (not the mean of quotas)
@@ -89,12 +78,18 @@ def test_providers_get_404(request, client_for, user_fixture, borken_agreement):
     assert client.get(reverse("overview_latest")).status_code == 404
 
 
-def test_overview_without_year_opens_the_latest(
-    client_for, ministry_user, borken_agreement
+def test_overview_without_year_opens_the_latest_year_in_force(
+    client_for, ministry_user, borken, coesfeld
 ):
-    response = client_for(ministry_user).get(reverse("overview_latest"))
+    factories.agreement(borken, 2023)
+    # A new draft for next year is not in force: the steering year stays 2023.
+    services.agreement_create(provider=coesfeld, year=2024)
+    client = client_for(ministry_user)
+    response = client.get(reverse("overview_latest"))
     assert response.status_code == 302
     assert response.url == URL
+    home = client.get(reverse("home"))
+    assert home.context["year"] == 2023
 
 
 def test_filters_by_status_and_provider(
@@ -133,7 +128,7 @@ def test_query_count_does_not_grow_with_providers(
     for number in range(3, 30):
         _agreement_with_figures(_provider(ministry, number), put_figures, 110)
     assert _queries_for(client) == with_three
-    assert with_three <= 16  # 6 of them check whether the cached table is current
+    assert with_three <= 18  # 7 of them check whether the cached table is current
 
 
 def _get(client):
@@ -175,3 +170,115 @@ def test_overview_is_cached_until_figures_or_targets_change(
     content, computed = _get(client)
     assert computed
     assert "gefährdet" in content
+
+
+# --- the version in force ---------------------------------------------------------
+
+
+def _signed(agreement, user):
+    services.agreement_finalize(agreement=agreement, acting_user=user)
+    return services.agreement_sign(
+        agreement=agreement,
+        acting_user=user,
+        signatures=SIGNATURES,
+        signed_copy=scanned_upload(),
+    )
+
+
+def _k3_cell(client, provider):
+    assert client.get(URL).status_code == 200
+    overview = year_overview(client.user, 2023)
+    row = next(row for row in overview.rows if row.provider == provider)
+    return row, next(iter(row.cells.values()))
+
+
+def test_draft_amendment_never_changes_what_the_overview_judges(
+    client_for, ministry_user, borken, put_figures
+):
+    """Borken 2023: K3 −5.2 % signed; a draft amendment relaxes it to −1 %."""
+    signed = factories.agreement(borken, 2023, status="draft")
+    goal = factories.goal(signed, number="III", title="LZB")
+    factories.change_target(goal, "k3", "-5.2", comparator="lte")
+    put_figures(borken, "lzb", months(2022, 1, 12, 1000) | months(2023, 1, 12, 980))
+    signed = _signed(signed, ministry_user)
+    client = client_for(ministry_user)
+    client.user = ministry_user
+    row, cell = _k3_cell(client, borken)
+    assert (row.agreement.pk, cell.status) == (signed.pk, "missed")  # −2.0 %
+
+    amendment = services.agreement_amend(agreement=signed, acting_user=ministry_user)
+    target = Target.objects.get(goal__agreement=amendment)
+    target.target_value = Decimal("-1.0")
+    target.save()
+    for status in ("draft", "negotiation", "final"):
+        Agreement.objects.filter(pk=amendment.pk).update(status=status)
+        row, cell = _k3_cell(client, borken)
+        assert (row.agreement.pk, cell.status) == (signed.pk, "missed"), status
+    assert "verfehlt" in client.get(reverse("home")).content.decode()
+    progress = client.get(reverse("agreements:progress", args=[amendment.pk]))
+    content = progress.content.decode()
+    assert "Diese Fassung ist nicht in Kraft" in content
+    assert "Nach der geltenden Fassung 1:" in content
+
+    amendment.refresh_from_db()
+    amendment = services.agreement_sign(
+        agreement=amendment,
+        acting_user=ministry_user,
+        signatures=SIGNATURES,
+        signed_copy=scanned_upload(),
+    )
+    row, cell = _k3_cell(client, borken)
+    assert (row.agreement.pk, cell.status) == (amendment.pk, "achieved")
+
+
+def test_rows_show_status_and_version(client_for, ministry_user, coesfeld, borken):
+    factories.agreement(coesfeld, 2023, status="final")
+    factories.agreement(borken, 2023)
+    factories.agreement(borken, 2024, status="draft")
+    content = strip_tags(client_for(ministry_user).get(URL).content.decode())
+    assert "Fassung 1 · Endfassung, noch nicht unterzeichnet" in content
+    assert "Fassung 1 · In Verhandlung, noch nicht unterzeichnet" in content
+
+
+# --- Land totals and the Land target ---------------------------------------------
+
+
+def test_land_rows_say_which_providers_they_cover(
+    client_for, ministry_user, ministry, coesfeld, borken, put_figures
+):
+    _agreement_with_figures(coesfeld, put_figures, 110)
+    _figures(borken, put_figures, 130)  # figures, but no agreement in 2023
+    overview = client_for(ministry_user).get(URL).context["overview"]
+    everyone, with_agreement = overview.land_rows
+    assert everyone.note == "alle 2 Träger mit Monatswerten"
+    assert with_agreement.note == "1 Träger mit geltender Vereinbarung 2023"
+    integrations = overview.columns.index(
+        next(c for c in overview.columns if c.indicator == "integrationen")
+    )
+    assert everyone.cells[integrations].text == "+20,0 %"
+    assert with_agreement.cells[integrations].text == "+10,0 %"
+
+
+def test_land_target_from_the_providers_targets_and_the_lands_own(
+    client_for, ministry_user, ministry, coesfeld, borken, put_figures
+):
+    """Integrations 2022: 1,200 each; targets +12.6 % and +4 % → +8.3 %."""
+    for provider, value in ((coesfeld, "12.6"), (borken, "4")):
+        goal = factories.goal(factories.agreement(provider, 2023))
+        factories.change_target(goal, "integrationen", value)
+        _figures(provider, put_figures, 105)
+    LandTarget.objects.create(
+        ministry=ministry,
+        year=2023,
+        indicator="integrationen",
+        aspect="change",
+        comparator="gte",
+        target_value=Decimal("9.0"),
+    )
+    overview = client_for(ministry_user).get(URL).context["overview"]
+    _column, implied, own, verdict, count = overview.comparison[0]
+    # (1,200 × 1.126 + 1,200 × 1.04) ÷ 2,400 − 1 = +8.3 %
+    assert implied.text == "+8,3 %"
+    assert count == 2
+    assert own.target_value == Decimal("9.0")
+    assert verdict == "Die Trägerziele bleiben hinter dem Landesziel zurück."

@@ -5,7 +5,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementStatus
@@ -17,6 +16,8 @@ from agreements.pdf import (
     static_file_for,
     static_url_fetcher,
 )
+from agreements.printing import headings_of
+from agreements.wording import target_text
 from zielsteuerung.numbers import format_decimal
 
 from .pdftools import normalise, pdf_pages, pdf_reader, pdf_text, xmp
@@ -26,8 +27,8 @@ STATIC = PDF_BASE_URL + "static/"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", "--force", verbosity=0)
+def demo(seeds):
+    """The two seed agreements of the demo (no figures: printing needs none)."""
 
 
 SEED_YEARS = {"Coesfeld": 2014, "Borken": 2023}
@@ -66,30 +67,44 @@ def test_pdf_contains_parties_goals_and_targets_of_demo_agreement(demo, short_na
         assert goal.title in text
         assert goal.number in text
     for target in targets_of(agreement):
-        assert normalise(target.wording) in text
+        printed = target_text(target, agreement.year)
+        assert normalise(printed.sentence) in text
         if target.target_value is not None:
             assert format_decimal(abs(target.target_value)) in text
         if target.baseline_value is not None:
             assert format_decimal(target.baseline_value) in text
-    assert "2. Zusammenarbeit" in text
+    headings = headings_of(agreement)
+    assert headings["goals"] in text
+    assert headings["cooperation"] in text
 
 
-def test_pdf_shows_figures_in_german_format(demo):
+def test_pdf_states_the_targets_as_sentences_in_german_format(demo):
     coesfeld = pdf_text(render_agreement_pdf(demo_agreement("Coesfeld")))
     for expected in [
-        "Zielwert: mindestens 25,4 %",
-        "Ausgangswert: 22,5 % (Dezember 2013)",
-        "entspricht +12,9 %",
-        "Ausgangswert: 3.489 Personen (Dezember 2013)",
-        "Zielwert: höchstens 4.400",
+        "1. Ziele für das Jobcenter des Kreises Coesfeld 2014",
+        "Das Ziel ist für 2014 erreicht, wenn die Integrationsquote (K2) im "
+        "Dezember 2014 (t-0) mindestens 25,4 % beträgt. Gegenüber dem "
+        "Ausgangswert für Dezember 2013 (t-0) von 22,5 % bedeutet das einen "
+        "Anstieg um 12,9 %.",
+        "gegenüber dem Ausgangswert für Dezember 2013 von 3.489 um höchstens "
+        "0,5 % steigt.",
+        "auf höchstens 4.400",
+        "Für bis zu 20 arbeitsmarktferne",
+        "2. Dialoge zur Zielsteuerung",
     ]:
         assert expected in coesfeld
+    # No technical lines: the contract states its targets in sentences only.
+    assert "Zielwert:" not in coesfeld
+    assert "Ausgangswert:" not in coesfeld
     borken = pdf_text(render_agreement_pdf(demo_agreement("Borken")))
     for expected in [
-        "mindestens +12,6 % gegenüber dem Vorjahr",
-        "höchstens −5,2 % gegenüber dem Vorjahr",
-        "mindestens +6,6 % gegenüber dem Vorjahr",
-        "Veränderung des Abstands: höchstens 0 Prozentpunkte",
+        "• Veränderung der absoluten Zahl der Integrationen",
+        "gegenüber dem Vorjahr um mindestens 12,6 % steigt.",
+        "gegenüber dem Vorjahr um mindestens 5,2 % sinkt.",
+        "gegenüber dem Vorjahr um mindestens 6,6 % steigt.",
+        "nicht steigt (Veränderung: 0 Prozentpunkte).",
+        "1. Ziele 2023",
+        "2. Zusammenarbeit",
     ]:
         assert expected in borken
 
@@ -120,8 +135,8 @@ def test_pdf_leaves_lines_for_missing_signing_dates(demo):
 
 
 def test_draft_prints_entwurf_and_print_date_on_every_page(demo):
-    agreement = demo_agreement("Coesfeld")
-    assert agreement.status == AgreementStatus.DRAFT
+    agreement = demo_agreement("Borken")
+    assert agreement.is_editable
     data = render_agreement_pdf(agreement, printed_on=datetime.date(2026, 3, 5))
     pages = pdf_pages(data)
     assert len(pages) > 1

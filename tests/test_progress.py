@@ -28,13 +28,12 @@ def borken_2023(borken_agreement, put_figures, borken):
     goal = Goal.objects.create(
         agreement=borken_agreement, number="II", title="Integration"
     )
-    common = {"goal": goal, "kind": "change", "wording": "…"}
+    common = {"goal": goal, "kind": "change"}
     Target.objects.create(
         **common,
         indicator="integrationen",
         target_value=Decimal("12.6"),
         comparator="gte",
-        direction="higher",
         position=0,
     )
     Target.objects.create(
@@ -42,7 +41,6 @@ def borken_2023(borken_agreement, put_figures, borken):
         indicator="k3",
         target_value=Decimal("-5.2"),
         comparator="lte",
-        direction="lower",
         position=1,
     )
     Target.objects.create(
@@ -50,13 +48,10 @@ def borken_2023(borken_agreement, put_figures, borken):
         indicator="k2",
         target_value=Decimal(0),
         comparator="gte",
-        direction="higher",
         position=2,
     )
-    Target.objects.create(
-        goal=goal, kind="monitoring", indicator="k1", wording="K1", position=3
-    )
-    Target.objects.create(goal=goal, kind="qualitative", wording="Konzept", position=4)
+    Target.objects.create(goal=goal, kind="monitoring", indicator="k1", position=3)
+    Target.objects.create(goal=goal, kind="qualitative", sentence="Konzept", position=4)
     put_figures(
         borken, "integrationen", months(2022, 1, 12, 100) | months(2023, 1, 6, 110)
     )
@@ -77,14 +72,16 @@ def _by_indicator(agreement):
 def test_borken_targets_on_a_constructed_data_set(borken_2023):
     progress = _by_indicator(borken_2023)
     assert progress["integrationen"].as_of == datetime.date(2023, 6, 1)
-    assert progress["integrationen"].actual.value == Decimal(10)
+    assert progress["integrationen"].judgement.value.value == Decimal(10)
     assert progress["integrationen"].status == Status.AT_RISK
-    assert progress["k3"].actual.value == Decimal(-6)
+    assert progress["k3"].judgement.value.value == Decimal(-6)
     assert progress["k3"].status == Status.ON_TRACK
-    assert progress["k2"].actual.value.quantize(Decimal("0.1")) == Decimal("10.0")
+    assert progress["k2"].judgement.value.value.quantize(Decimal("0.1")) == Decimal(
+        "10.0"
+    )
     assert progress["k2"].status == Status.ON_TRACK
     assert progress["k1"].status is None  # monitoring: value, no status
-    assert progress["k1"].actual.value == Decimal(10)
+    assert progress["k1"].judgement.value.value == Decimal(10)
     assert progress["qualitative"].status is None
 
 
@@ -96,7 +93,7 @@ def test_missing_month_makes_a_target_not_assessable_and_names_it(borken_2023, b
     ).delete()
     k3 = _by_indicator(borken_2023)["k3"]
     assert k3.status == Status.NOT_ASSESSABLE
-    assert k3.actual.missing == (datetime.date(2023, 3, 1),)
+    assert k3.judgement.value.missing == (datetime.date(2023, 3, 1),)
 
 
 def progress_url(agreement):
@@ -143,7 +140,7 @@ def test_progress_page_query_count_does_not_grow_with_targets(
     client_for, ministry_user, borken_2023, django_assert_max_num_queries
 ):
     client = client_for(ministry_user)
-    with django_assert_max_num_queries(12) as first:
+    with django_assert_max_num_queries(14) as first:
         client.get(progress_url(borken_2023))
     goal = borken_2023.goals.get()
     for number in range(10):
@@ -151,10 +148,8 @@ def test_progress_page_query_count_does_not_grow_with_targets(
             goal=goal,
             kind="change",
             indicator="bg",
-            wording="BG",
             target_value=1,
             comparator="lte",
-            direction="lower",
             position=10 + number,
         )
     with django_assert_max_num_queries(len(first.captured_queries)):

@@ -173,8 +173,8 @@ def test_model_refuses_changes_to_parts_of_signed_agreement(signed_agreement):
         target.delete,
         lambda: FocusArea.objects.create(agreement=signed_agreement, title="Neu"),
         lambda: Goal.objects.create(agreement=signed_agreement, number="IX", title="X"),
-        lambda: Target.objects.create(goal=goal, kind="qualitative", wording="X"),
-        lambda: Target.objects.filter(goal=goal).update(wording="x"),
+        lambda: Target.objects.create(goal=goal, kind="qualitative", sentence="X"),
+        lambda: Target.objects.filter(goal=goal).update(sentence="x"),
         lambda: Party.objects.filter(agreement=signed_agreement).delete(),
     ]:
         with pytest.raises(AgreementLockedError):
@@ -197,7 +197,7 @@ def test_services_refuse_to_change_signed_agreement(signed_agreement, ministry_u
         services.goal_create(goal=Goal(agreement=signed_agreement, number="X"))
     with pytest.raises(AgreementLockedError):
         services.target_create(
-            target=Target(goal=goal, kind="qualitative", wording="X")
+            target=Target(goal=goal, kind="qualitative", sentence="X")
         )
     Goal.objects.filter(pk=goal.pk)  # reading is fine
     for step in (services.agreement_finalize, services.agreement_amend):

@@ -82,7 +82,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zielsteuerung.context_processors.navigation",
             ],
-            "libraries": {"formatting": "zielsteuerung.templatetags.formatting"},
+            "libraries": {
+                "formatting": "zielsteuerung.templatetags.formatting",
+                "formui": "zielsteuerung.templatetags.formui",
+            },
         },
     },
 ]

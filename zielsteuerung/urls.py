@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from agreements.land_views import land_targets_edit
 from agreements.progress_views import home, overview_latest, overview_page
 
 admin.site.site_header = _("Zielsteuerung – Verwaltung")
@@ -29,6 +30,7 @@ urlpatterns = [
     path("zielvereinbarungen/", include("agreements.urls")),
     path("uebersicht/", overview_latest, name="overview_latest"),
     path("uebersicht/<int:year>/", overview_page, name="overview"),
+    path("uebersicht/<int:year>/landesziele/", land_targets_edit, name="land_targets"),
     path("monatswerte/", include("indicators.urls")),
     path("verwaltung/", admin.site.urls),
 ]

@@ -26,17 +26,17 @@ from .agreement import (
 )
 from .assessment import TargetAssessment
 from .content import (
-    Articles,
     FocusArea,
     Goal,
     Party,
     PartyRole,
     Salutation,
 )
+from .land import LandTarget
 from .targets import (
+    LEVEL_KINDS,
     NUMERIC_KINDS,
     Comparator,
-    Direction,
     QualitativeStatus,
     Target,
     TargetKind,
@@ -44,6 +44,7 @@ from .targets import (
 
 __all__ = [
     "DEFAULT_LEGAL_BASIS",
+    "LEVEL_KINDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "NUMERIC_KINDS",
@@ -51,11 +52,10 @@ __all__ = [
     "AgreementLockedError",
     "AgreementQuerySet",
     "AgreementStatus",
-    "Articles",
     "Comparator",
-    "Direction",
     "FocusArea",
     "Goal",
+    "LandTarget",
     "LockedQuerySet",
     "LockedWhenSigned",
     "Party",

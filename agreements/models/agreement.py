@@ -5,7 +5,7 @@ import secrets
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -97,6 +97,27 @@ class AgreementQuerySet(LockedQuerySet):
     def for_year(self, year):
         return self.filter(year=year)
 
+    def in_force(self):
+        """Per provider and year the version in force.
+
+        The latest signed version; before anything is signed, the latest final
+        or negotiated version (not yet signed). Drafts — new agreements and
+        draft amendments alike — are never in force.
+        """
+        same = self.model._base_manager.filter(
+            provider=OuterRef("provider"), year=OuterRef("year")
+        )
+        signed = same.filter(status=AgreementStatus.SIGNED)
+        newer = same.filter(version__gt=OuterRef("version"))
+        pending = [AgreementStatus.FINAL, AgreementStatus.NEGOTIATION]
+        return self.filter(
+            Q(status=AgreementStatus.SIGNED)
+            & ~Exists(newer.filter(status=AgreementStatus.SIGNED))
+            | Q(status__in=pending)
+            & ~Exists(signed)
+            & ~Exists(newer.filter(status__in=pending))
+        )
+
 
 def _agreement_file_path(instance, prefix):
     """``zielvereinbarungen/05558/2014-fassung-1/archiv-<random>.pdf``.
@@ -171,6 +192,26 @@ class Agreement(LockedWhenSigned):
         _("Zusammenarbeit"),
         blank=True,
         help_text=_("Steuerungsdialoge und Beurteilung der Zielerreichung."),
+    )
+    focus_heading = models.CharField(
+        _("Überschrift der Schwerpunkte"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leer lassen für die übliche Überschrift mit Land und Jahr."),
+    )
+    goals_heading = models.CharField(
+        _("Überschrift der Ziele"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Leer lassen für „1. Ziele {jahr}“. Platzhalter: {jahr}, {jobcenter}."
+        ),
+    )
+    cooperation_heading = models.CharField(
+        _("Überschrift der Zusammenarbeit"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leer lassen für „2. Zusammenarbeit“."),
     )
     amends = models.ForeignKey(
         "self",
@@ -263,3 +304,11 @@ class Agreement(LockedWhenSigned):
     def has_amendment(self):
         """Whether a newer version (an amendment) of this agreement exists."""
         return self.amendments.exists()
+
+    def version_in_force(self):
+        """The version of this provider's agreement for the year that is in force."""
+        return (
+            Agreement.objects.filter(provider_id=self.provider_id, year=self.year)
+            .in_force()
+            .first()
+        )

@@ -1,13 +1,12 @@
 """The parties, focus areas and goals of an agreement."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zielsteuerung.accounts.models import Organisation
+from zielsteuerung.accounts import grammar
+from zielsteuerung.accounts.models import Gender, Organisation
 
 from .agreement import Agreement, LockedQuerySet, LockedWhenSigned
 
@@ -23,27 +22,6 @@ class Salutation(models.TextChoices):
     MS = "ms", _("Frau")
 
 
-_FEMININE_HEADS = ("stadt", "verwaltung", "region", "gemeinde")
-
-
-@dataclass
-class Articles:
-    """Definite articles for an organisation's name (``der Kreis``, ``die Stadt``)."""
-
-    nominative: str
-    dative: str
-    accusative: str
-
-    @classmethod
-    def for_name(cls, name):
-        head = name.split(" ")[0].lower()
-        if "ministerium" in head:
-            return cls("das", "dem", "das")
-        if head.endswith(_FEMININE_HEADS):
-            return cls("die", "der", "die")
-        return cls("der", "dem", "den")
-
-
 class Party(LockedWhenSigned):
     """A party of one agreement, with the names valid for it and its signatory."""
 
@@ -57,10 +35,22 @@ class Party(LockedWhenSigned):
     name = models.CharField(
         _("Name im Vertrag"),
         max_length=200,
-        help_text=_("Der zum Zeitpunkt der Vereinbarung gültige amtliche Name."),
+        help_text=_(
+            "Der am Tag der Unterschrift (vorher: heute) gültige amtliche Name."
+        ),
     )
     short_name = models.CharField(
         _("Kurzname im Vertrag"), max_length=60, help_text=_("z. B. „MAGS NRW“")
+    )
+    gender = models.CharField(
+        _("Artikel"), max_length=1, choices=Gender.choices, blank=True
+    )
+    name_nominative = models.CharField(
+        _("Name nach „der/die/das“"), max_length=200, blank=True
+    )
+    name_dative = models.CharField(_("Name nach „dem/der“"), max_length=200, blank=True)
+    name_accusative = models.CharField(
+        _("Name nach „den/die/das“"), max_length=200, blank=True
     )
     representative_salutation = models.CharField(
         _("Anrede"), max_length=5, choices=Salutation.choices, blank=True
@@ -107,9 +97,29 @@ class Party(LockedWhenSigned):
         return self.name
 
     @property
-    def articles(self):
-        """The articles that go with the party's name, e.g. ``der Stadt Essen``."""
-        return Articles.for_name(self.name)
+    def name_forms(self):
+        return grammar.forms(
+            self.name,
+            self.gender,
+            self.name_nominative,
+            self.name_dative,
+            self.name_accusative,
+        )
+
+    @property
+    def nominative(self):
+        """``das Ministerium für …``, ``der Kreis Borken``."""
+        return self.name_forms.with_article(0)
+
+    @property
+    def dative(self):
+        """``dem Bayerischen Staatsministerium …``, ``der Stadt Essen``."""
+        return self.name_forms.with_article(1)
+
+    @property
+    def accusative(self):
+        """``das Bayerische Staatsministerium …``, ``den Kreis Coesfeld``."""
+        return self.name_forms.with_article(2)
 
     @property
     def representative(self):
@@ -159,6 +169,14 @@ class Goal(LockedWhenSigned):
         blank=True,
         help_text=_(
             "Absätze durch Leerzeilen trennen; Aufzählungen mit „- “ beginnen."
+        ),
+    )
+    local_intro = models.TextField(
+        _("Einleitung zu den lokalen Zielen"),
+        blank=True,
+        help_text=_(
+            "Steht vor der Aufzählung der lokalen Ziele, z. B. „Darüber hinaus "
+            "setzt sich das Jobcenter folgende Ziele:“"
         ),
     )
 

@@ -1,4 +1,11 @@
-"""The targets under a goal."""
+"""The targets under a goal.
+
+A target is stored as structured fields (indicator, comparator, target value,
+agreed baseline …); the sentence the agreement prints is generated from them
+(``agreements/wording.py``) or written by the users with placeholders that
+the fields fill. What a value means — its unit, per cent or points, how it is
+computed — comes from the indicator's record in ``indicators.registry``.
+"""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,34 +15,36 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import registry
+from indicators.attainment import HIGHER_IS_BETTER, changes_agree
+from indicators.judging import Rule
+from indicators.models import DataStatus
 from indicators.months import MONTH_NAMES
-from indicators.registry import Unit
-from zielsteuerung.numbers import format_decimal, relative_change
+from indicators.registry import Aspect, Unit
+from zielsteuerung.numbers import relative_change
 
 from .agreement import MAX_YEAR, MIN_YEAR, LockedQuerySet, LockedWhenSigned
 from .content import Goal
 
 
 class TargetKind(models.TextChoices):
-    CHANGE = "change", _("Veränderung gegenüber Vorjahr (%)")
+    CHANGE = "change", _("Veränderung gegenüber dem Vorjahr")
     LEVEL = "level", _("Wert einer Kennzahl")
     COUNT = "count", _("Anzahl")
-    GAP = "gap", _("Abstand in Prozentpunkten")
     MONITORING = "monitoring", _("Nur Beobachtung (Monitoring)")
     QUALITATIVE = "qualitative", _("Qualitatives Ziel")
 
 
-NUMERIC_KINDS = (TargetKind.CHANGE, TargetKind.LEVEL, TargetKind.COUNT, TargetKind.GAP)
+NUMERIC_KINDS = (TargetKind.CHANGE, TargetKind.LEVEL, TargetKind.COUNT)
+LEVEL_KINDS = (TargetKind.LEVEL, TargetKind.COUNT)
 
 
 class Comparator(models.TextChoices):
-    AT_LEAST = "gte", _("mindestens (≥)")
-    AT_MOST = "lte", _("höchstens (≤)")
-
-
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("Höher ist besser")
-    LOWER = "lower", _("Niedriger ist besser")
+    AT_LEAST = "gte", _("mindestens")
+    AT_MOST = "lte", _("höchstens")
+    MORE_THAN = "gt", _("mehr als")
+    LESS_THAN = "lt", _("weniger als")
+    ABOUT = "approx", _("ungefähr (mit Toleranz)")
+    UP_TO = "up_to", _("bis zu (Kapazität)")
 
 
 class QualitativeStatus(models.TextChoices):
@@ -43,6 +52,9 @@ class QualitativeStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In Arbeit")
     ACHIEVED = "achieved", _("Erreicht")
     MISSED = "missed", _("Nicht erreicht")
+
+
+_DECIMAL = {"max_digits": 16, "decimal_places": 3, "null": True, "blank": True}
 
 
 class Target(LockedWhenSigned):
@@ -54,23 +66,62 @@ class Target(LockedWhenSigned):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     kind = models.CharField(_("Art"), max_length=20, choices=TargetKind.choices)
+    local = models.BooleanField(
+        _("Lokales Ziel des Jobcenters"),
+        default=False,
+        help_text=_(
+            "Lokale Ziele stehen in der Vereinbarung als Aufzählung unter der "
+            "Einleitung zu den lokalen Zielen des Ziels."
+        ),
+    )
     indicator = models.CharField(
         _("Kennzahl"),
         max_length=40,
         choices=registry.indicator_choices,
         blank=True,
-        help_text=_("Leer lassen bei lokalen Zielen ohne gesetzliche Kennzahl."),
+        help_text=_(
+            "Mit Kennzahl wird das Ziel aus den Monatswerten bewertet. Leer lassen "
+            "bei lokalen Zielen, für die es keine Monatswerte gibt."
+        ),
     )
-    wording = models.TextField(
-        _("Formulierung"),
-        help_text=_("Der Satz, wie er in der Vereinbarung stehen soll."),
+    label = models.CharField(
+        _("Überschrift"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Optional, steht als Aufzählungspunkt über dem Zielsatz, z. B. "
+            "„Veränderung der absoluten Zahl der Integrationen“."
+        ),
     )
+    subject = models.CharField(
+        _("Gegenstand"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Nur ohne Kennzahl: was gezählt wird, mit Artikel, z. B. „die Zahl der "
+            "Umwandlungen von Minijobs in sozialversicherungspflichtige "
+            "Beschäftigung“."
+        ),
+    )
+    intro = models.TextField(_("Text vor dem Zielsatz"), blank=True)
+    sentence = models.TextField(
+        _("Eigener Zielsatz"),
+        blank=True,
+        help_text=_(
+            "Leer lassen: der Satz wird aus den Feldern gebildet. Eigene Sätze "
+            "nennen Zahlen über Platzhalter wie {zielwert} oder {ausgangswert}. "
+            "Bei qualitativen Zielen steht hier das Ziel."
+        ),
+    )
+    closing = models.TextField(_("Text nach dem Zielsatz"), blank=True)
     unit = models.CharField(
-        _("Einheit"), max_length=20, choices=Unit.choices, blank=True
+        _("Einheit"),
+        max_length=20,
+        choices=[(unit.value, unit.label) for unit in registry.LOCAL_UNITS],
+        blank=True,
+        help_text=_("Nur ohne Kennzahl; mit Kennzahl gilt deren Einheit."),
     )
-    baseline_value = models.DecimalField(
-        _("Ausgangswert"), max_digits=16, decimal_places=3, null=True, blank=True
-    )
+    baseline_value = models.DecimalField(_("Vereinbarter Ausgangswert"), **_DECIMAL)
     baseline_year = models.PositiveSmallIntegerField(
         _("Ausgangswert: Jahr"),
         null=True,
@@ -84,16 +135,41 @@ class Target(LockedWhenSigned):
         choices=[(number, name) for number, name in enumerate(MONTH_NAMES, start=1)],
         help_text=_("Leer lassen, wenn der Ausgangswert für das ganze Jahr gilt."),
     )
-    target_value = models.DecimalField(
-        _("Zielwert"), max_digits=16, decimal_places=3, null=True, blank=True
+    baseline_data_status = models.CharField(
+        _("Ausgangswert: Datenstand"),
+        max_length=2,
+        choices=DataStatus.choices,
+        blank=True,
     )
     comparator = models.CharField(
-        _("Erreicht bei"), max_length=5, choices=Comparator.choices, blank=True
+        _("Erreicht bei"), max_length=10, choices=Comparator.choices, blank=True
     )
-    direction = models.CharField(
-        _("Richtung"), max_length=10, choices=Direction.choices, blank=True
+    target_value = models.DecimalField(_("Zielwert"), **_DECIMAL)
+    tolerance = models.DecimalField(
+        _("Toleranz"),
+        **_DECIMAL,
+        help_text=_("Nur bei „ungefähr“: wie weit der Wert abweichen darf."),
+    )
+    target_change = models.DecimalField(
+        _("Entspricht einer Veränderung um"),
+        **_DECIMAL,
+        help_text=_(
+            "Nur bei Werten mit Ausgangswert: die Veränderung, die der Zielwert "
+            "bedeutet, z. B. 12,9 (Prozent) für 22,5 % → 25,4 %."
+        ),
+    )
+    data_status = models.CharField(
+        _("Datenstand der Bewertung"),
+        max_length=2,
+        choices=DataStatus.choices,
+        blank=True,
+        help_text=_("z. B. t-0, wenn der Dezemberwert mit Datenstand t-0 zählt."),
     )
     deadline = models.DateField(_("Frist"), null=True, blank=True)
+    numbers_confirmed_reason = models.TextField(
+        _("Begründung für bestätigte Zahlen"), blank=True
+    )
+    numbers_confirmed_digest = models.CharField(max_length=64, blank=True)
 
     history = HistoricalRecords()
     objects = LockedQuerySet.as_manager()
@@ -104,7 +180,8 @@ class Target(LockedWhenSigned):
         ordering = ["goal", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=NUMERIC_KINDS) | Q(target_value__isnull=False),
+                condition=~Q(kind__in=NUMERIC_KINDS)
+                | (Q(target_value__isnull=False) & ~Q(comparator="")),
                 name="numeric_target_has_value",
             ),
             models.CheckConstraint(
@@ -116,10 +193,25 @@ class Target(LockedWhenSigned):
                 | Q(baseline_month__gte=1, baseline_month__lte=12),
                 name="baseline_month_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(comparator__in=["", *Comparator.values]),
+                name="target_comparator_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(comparator="approx") | Q(tolerance__gte=0),
+                name="approx_target_has_tolerance",
+            ),
+            models.CheckConstraint(
+                condition=Q(indicator="") | Q(unit=""),
+                name="unit_only_without_indicator",
+            ),
         ]
 
     def __str__(self):
-        return self.wording[:80]
+        text = self.label or self.sentence or self.get_kind_display()
+        return text[:80]
+
+    # --- what the target measures -------------------------------------------
 
     @property
     def is_numeric(self):
@@ -127,7 +219,7 @@ class Target(LockedWhenSigned):
 
     @property
     def judged_by_figures(self):
-        """Numeric or monitoring targets on a key figure; the rest a person judges."""
+        """Numeric or monitoring targets on an indicator; a person judges the rest."""
         return bool(self.indicator) and self.kind != TargetKind.QUALITATIVE
 
     @property
@@ -135,20 +227,38 @@ class Target(LockedWhenSigned):
         return registry.get(self.indicator)
 
     @property
-    def unit_symbol(self):
-        """Changes are always per cent and gaps points, whatever was stored."""
-        unit = {
-            TargetKind.CHANGE: Unit.PERCENT,
-            TargetKind.GAP: Unit.PERCENTAGE_POINTS,
-        }.get(self.kind, self.unit)
-        return registry.UNIT_SYMBOLS.get(unit, "")
+    def aspect(self):
+        """Change targets and monitoring look at the change, the rest at the level."""
+        if self.kind in (TargetKind.CHANGE, TargetKind.MONITORING):
+            return Aspect.CHANGE
+        return Aspect.LEVEL
 
     @property
-    def baseline_unit_symbol(self):
-        """A change target's baseline is a level of its indicator, not a per cent."""
-        if self.kind in (TargetKind.CHANGE, TargetKind.GAP) and self.indicator_info:
-            return registry.UNIT_SYMBOLS.get(self.indicator_info.unit, "")
-        return self.unit_symbol
+    def value_unit(self):
+        """The unit of the target value: the indicator's for the aspect, or own."""
+        if self.indicator_info is not None:
+            return self.indicator_info.unit_for(self.aspect)
+        return self.unit
+
+    @property
+    def baseline_unit(self):
+        """A baseline is always a level: of the indicator, or in the own unit."""
+        if self.indicator_info is not None:
+            return self.indicator_info.unit
+        return self.unit
+
+    @property
+    def change_in_points(self):
+        if self.indicator_info is not None:
+            return self.indicator_info.change_in_points
+        return self.unit == Unit.PERCENTAGE_POINTS
+
+    @property
+    def higher_is_better(self):
+        """Follows from the comparator; None for "ungefähr" and "bis zu"."""
+        if not self.comparator:
+            return None
+        return HIGHER_IS_BETTER.get(self.comparator)
 
     @property
     def baseline_period(self):
@@ -161,37 +271,35 @@ class Target(LockedWhenSigned):
 
     @property
     def implied_change(self):
-        """For a level target with a baseline: the relative change it means."""
-        if self.kind != TargetKind.LEVEL:
+        """For a level target with a baseline: the change its target value means."""
+        if self.kind not in LEVEL_KINDS:
             return None
+        if self.change_in_points:
+            if self.baseline_value is None or self.target_value is None:
+                return None
+            return self.target_value - self.baseline_value
         return relative_change(self.baseline_value, self.target_value)
 
-    def rule_text(self):
-        """The attainment rule in short German words, e.g. ``mindestens +12,6 %``."""
-        if self.kind == TargetKind.MONITORING:
-            return _("Wird beobachtet, kein Zielwert")
-        if self.kind == TargetKind.QUALITATIVE:
-            if self.deadline:
-                return _("Umsetzung bis %(date)s") % {
-                    "date": self.deadline.strftime("%-d.%-m.%Y")
-                }
-            return _("Umsetzung im Vereinbarungsjahr")
-        comparator = {
-            Comparator.AT_LEAST: _("mindestens"),
-            Comparator.AT_MOST: _("höchstens"),
-        }.get(self.comparator, "")
-        signed = self.kind in (TargetKind.CHANGE, TargetKind.GAP)
-        value = format_decimal(self.target_value, sign=signed)
-        unit = self.unit_symbol
-        text = " ".join(part for part in (str(comparator), value, unit) if part)
-        if self.kind == TargetKind.CHANGE:
-            return _("%(rule)s gegenüber dem Vorjahr") % {"rule": text}
-        if self.kind == TargetKind.GAP:
-            return _("Veränderung des Abstands: %(rule)s") % {"rule": text}
-        return text
+    def rule(self):
+        """The ``indicators.judging.Rule`` this target asks for, or None."""
+        if not self.judged_by_figures:
+            return None
+        judged = self.kind != TargetKind.MONITORING
+        return Rule(
+            indicator=self.indicator_info,
+            aspect=self.aspect,
+            comparator=self.comparator if judged else None,
+            target_value=self.target_value if judged else None,
+            tolerance=self.tolerance,
+            baseline=self.baseline_value,
+            baseline_year=self.baseline_year,
+            baseline_month=self.baseline_month,
+        )
+
+    # --- validation ---------------------------------------------------------
 
     def clean(self):
-        self._derive_unit()
+        self._drop_what_does_not_apply()
         errors = {}
         if self.is_numeric:
             self._clean_numeric(errors)
@@ -204,24 +312,32 @@ class Target(LockedWhenSigned):
                 if self.kind == TargetKind.MONITORING
                 else _("Qualitative Ziele haben keinen Zahlenwert; bitte leeren.")
             )
-        if self.kind in (TargetKind.CHANGE, TargetKind.GAP) and not self.indicator:
+        if self.kind == TargetKind.CHANGE and not self.indicator:
             errors["indicator"] = _(
-                "Eine Veränderung lässt sich nur für eine Kennzahl messen. "
-                "Bitte wählen."
+                "Eine Veränderung gegenüber dem Vorjahr lässt sich nur für eine "
+                "Kennzahl messen. Bitte eine Kennzahl wählen."
             )
-        self._clean_signs(errors)
-        self._clean_consistency(errors)
+        if self.kind == TargetKind.QUALITATIVE and not self.sentence.strip():
+            errors["sentence"] = _("Bitte das qualitative Ziel beschreiben.")
+        self._clean_baseline(errors)
         if errors:
             raise ValidationError(errors)
 
-    def _derive_unit(self):
-        """Changes are per cent and gaps points; a level takes its indicator's unit."""
-        if self.kind == TargetKind.CHANGE:
-            self.unit = Unit.PERCENT
-        elif self.kind == TargetKind.GAP:
-            self.unit = Unit.PERCENTAGE_POINTS
-        elif not self.unit and self.indicator_info is not None:
-            self.unit = self.indicator_info.unit
+    def _drop_what_does_not_apply(self):
+        """A kind or indicator change re-derives: the unit comes from the indicator."""
+        if self.kind == TargetKind.QUALITATIVE:
+            self.indicator = ""
+            self.baseline_value = self.baseline_year = self.baseline_month = None
+            self.baseline_data_status = ""
+        if self.indicator:
+            self.unit = ""
+            self.subject = ""
+        if self.comparator != Comparator.ABOUT:
+            self.tolerance = None
+        if self.kind not in LEVEL_KINDS:
+            self.target_change = None
+        if not self.is_numeric:
+            self.comparator = ""
 
     def _clean_numeric(self, errors):
         if self.target_value is None:
@@ -231,42 +347,72 @@ class Target(LockedWhenSigned):
             )
         if not self.comparator:
             errors["comparator"] = _(
-                "Bitte angeben, ob der Zielwert mindestens oder höchstens "
-                "erreicht werden soll."
+                "Bitte angeben, wann das Ziel erreicht ist, z. B. „mindestens“."
             )
-        if not self.direction:
-            errors["direction"] = _(
-                "Bitte angeben, ob höher oder niedriger besser ist."
+        if self.comparator == Comparator.ABOUT and self.tolerance is None:
+            errors["tolerance"] = _(
+                "Bei „ungefähr“ bitte angeben, wie weit der Wert abweichen darf, "
+                "z. B. 0,2."
             )
-        if self.kind in (TargetKind.LEVEL, TargetKind.COUNT) and not self.unit:
-            errors["unit"] = _("Bitte eine Einheit wählen.")
+        if self.comparator == Comparator.UP_TO and self.kind == TargetKind.CHANGE:
+            errors["comparator"] = _(
+                "„Bis zu“ beschreibt eine Kapazität, keine Veränderung. Bitte "
+                "„höchstens“ wählen oder die Art ändern."
+            )
+        if self.kind in LEVEL_KINDS and not self.indicator:
+            if not self.unit:
+                errors["unit"] = _("Bitte eine Einheit wählen.")
+            if not self.subject.strip() and not self.sentence.strip():
+                errors["subject"] = _(
+                    "Ohne Kennzahl bitte angeben, was gezählt wird, oder einen "
+                    "eigenen Zielsatz schreiben."
+                )
+        self._clean_signs(errors)
 
     def _clean_signs(self, errors):
-        counts = self.kind == TargetKind.COUNT or self.unit in (
+        counts = self.kind == TargetKind.COUNT or self.value_unit in (
             Unit.COUNT,
             Unit.PERSONS,
         )
-        if counts and self.kind != TargetKind.CHANGE:
+        if counts and self.aspect == Aspect.LEVEL:
             for field in ("target_value", "baseline_value"):
                 value = getattr(self, field)
                 if value is not None and value < 0:
                     errors.setdefault(field, _("Anzahlen können nicht negativ sein."))
+
+    def _clean_baseline(self, errors):
         if self.baseline_value is not None and not self.baseline_year:
             errors.setdefault(
                 "baseline_year",
                 _("Bitte das Jahr angeben, auf das sich der Ausgangswert bezieht."),
             )
-
-    def _clean_consistency(self, errors):
-        contradicting = {
-            (Comparator.AT_LEAST, Direction.LOWER),
-            (Comparator.AT_MOST, Direction.HIGHER),
-        }
-        if (self.comparator, self.direction) in contradicting:
+        if self.target_change is not None and self.baseline_value is None:
             errors.setdefault(
-                "comparator",
+                "target_change",
                 _(
-                    "„Erreicht bei“ passt nicht zur Richtung: wenn niedriger besser "
-                    "ist, gilt „höchstens“, sonst „mindestens“."
+                    "Eine Veränderung lässt sich nur zusammen mit einem "
+                    "Ausgangswert angeben."
                 ),
             )
+        elif not changes_agree(
+            self.baseline_value,
+            self.target_value,
+            self.target_change,
+            in_points=self.change_in_points,
+        ):
+            errors.setdefault("target_change", self._change_mismatch_message())
+
+    def _change_mismatch_message(self):
+        change_unit = Unit.PERCENTAGE_POINTS if self.change_in_points else Unit.PERCENT
+        return _(
+            "Das passt nicht zusammen: %(baseline)s → %(target)s ist eine "
+            "Veränderung um %(implied)s, nicht um %(stated)s. Bitte Zielwert, "
+            "Ausgangswert oder Veränderung anpassen."
+        ) % {
+            "baseline": registry.format_value(self.baseline_value, self.baseline_unit),
+            "target": registry.format_value(self.target_value, self.value_unit),
+            "implied": registry.format_value(
+                self.implied_change, change_unit, 1, sign=True
+            ),
+            "stated": registry.format_value(self.target_change, change_unit, sign=True),
+        }

@@ -45,38 +45,54 @@ def test_ministry_writes_an_agreement_and_sees_the_history(page, demo):
     _add_target(
         page,
         goal="I",
-        kind="Veränderung gegenüber Vorjahr (%)",
+        kind="Veränderung gegenüber dem Vorjahr",
         indicator="K3 – Durchschnittlicher Bestand an Langzeitleistungsbeziehenden",
-        wording="Der durchschnittliche Bestand sinkt um mindestens 5,2 %.",
+        comparator="höchstens",
         values={"Zielwert": "-5,2"},
-        comparator="höchstens (≤)",
-        direction="Niedriger ist besser",
+        sentence="um mindestens 5,2 % sinkt.",
     )
     _add_target(
         page,
         goal="II",
         kind="Wert einer Kennzahl",
         indicator="K2 – Integrationsquote",
-        wording="Die Integrationsquote erreicht im Dezember 25,4 %.",
+        comparator="mindestens",
         values={
-            "Ausgangswert": "22.5",
-            "Ausgangswert: Jahr": "2023",
             "Zielwert": "25,4",
+            "Vereinbarter Ausgangswert": "22,5",
+            "Ausgangswert: Jahr": "2023",
+            "Entspricht einer Veränderung um": "12,9",
         },
-        comparator="mindestens (≥)",
-        direction="Höher ist besser",
+        sentence="mindestens 25,4 % beträgt.",
     )
     _add_qualitative_target(page, goal="II")
     screenshot(page, "agreement-detail-new")
 
-    # Edit the K2 target: 25,4 becomes 26.
+    # Change the K2 target from 25,4 to 26: the stated change no longer fits.
     page.get_by_role(
-        "link", name=re.compile("Bearbeiten Zielvorgabe „Die Integrationsquote")
+        "link",
+        name=re.compile(
+            "Bearbeiten Zielvorgabe „Das Ziel ist für 2024 erreicht, wenn die Integrationsquote"
+        ),
     ).click()
     expect(field(page, "Zielwert")).to_have_value("25,4")
     field(page, "Zielwert").fill("26")
     page.get_by_role("button", name="Speichern").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("nicht um +12,9 %")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Fehler: ")
+    check_accessibility(page)
+    screenshot(page, "target-form-error-summary")
+    summary.get_by_role("link").first.click()
+    expect(field(page, "Entspricht einer Veränderung um")).to_be_focused()
+    field(page, "Entspricht einer Veränderung um").fill("15,6")
+    page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_role("status")).to_contain_text("gespeichert")
+    document = page.get_by_role("article", name="Text der Vereinbarung")
+    expect(document).to_contain_text("mindestens 26 % beträgt")
+    expect(document).to_contain_text("einen Anstieg um 15,6 %")
+    expect(document).not_to_contain_text("25,4")
 
     history = page.get_by_role("table", name="Wer hat wann was geändert")
     first_row = history.get_by_role("row").nth(1)
@@ -101,20 +117,23 @@ def _add_goal(page, number, title):
     expect(page.get_by_role("heading", name=f"{number}. {title}")).to_be_visible()
 
 
-def _add_target(page, *, goal, kind, indicator, wording, values, comparator, direction):
+def _add_target(page, *, goal, kind, indicator, comparator, values, sentence):
     page.get_by_role(
         "link", name=f"Zielvorgabe hinzufügen zu Ziel {goal}", exact=True
     ).click()
     field(page, "Art").select_option(label=kind)
     field(page, "Kennzahl").select_option(label=indicator)
-    field(page, "Formulierung").fill(wording)
+    field(page, "Erreicht bei").select_option(label=comparator)
     for label, value in values.items():
         field(page, label).fill(value)
-    field(page, "Erreicht bei").select_option(label=comparator)
-    field(page, "Richtung").select_option(label=direction)
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    preview = page.get_by_role(
+        "region", name="So steht die Zielvorgabe in der Vereinbarung"
+    )
+    expect(preview).to_contain_text(sentence)
     check_accessibility(page)
     page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_text(wording, exact=True)).to_be_visible()
+    expect(page.get_by_text(sentence).first).to_be_visible()
 
 
 def _add_qualitative_target(page, *, goal):
@@ -123,12 +142,16 @@ def _add_qualitative_target(page, *, goal):
     ).click()
     field(page, "Art").select_option(label="Qualitatives Ziel")
     expect(field(page, "Zielwert")).to_be_hidden()
-    field(page, "Formulierung").fill(
-        "Bis Ende 2024 liegt ein Konzept für Alleinerziehende vor."
+    field(page, "Eigener Zielsatz").fill(
+        "Bis zum {frist} liegt ein Konzept für Alleinerziehende vor."
     )
     field(page, "Frist").fill("2024-12-31")
     page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_text("Umsetzung bis 31.12.2024")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Bis zum 31.12.2024 liegt ein Konzept für Alleinerziehende vor."
+        )
+    ).to_be_visible()
 
 
 def test_bad_input_is_explained_and_kept(page, demo):
@@ -137,7 +160,10 @@ def test_bad_input_is_explained_and_kept(page, demo):
     field(page, "Träger").select_option(label="Kreis Coesfeld")
     field(page, "Jahr").fill("2014")
     page.get_by_role("button", name="Anlegen").click()
-    expect(page.get_by_text("schon eine Zielvereinbarung")).to_be_visible()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("schon eine Zielvereinbarung")
+    expect(summary).to_be_focused()
+    expect(page.get_by_text("schon eine Zielvereinbarung")).to_have_count(2)
     expect(field(page, "Jahr")).to_have_value("2014")
     check_accessibility(page)
 
@@ -156,7 +182,7 @@ def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
         page.get_by_role("link", name="Texte und Parteien bearbeiten")
     ).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Bearbeiten"))).to_have_count(0)
-    expect(page.get_by_text("25,4")).not_to_have_count(0)
+    expect(page.get_by_text("mindestens 25,4 % beträgt")).not_to_have_count(0)
     check_accessibility(page)
     screenshot(page, "coesfeld-2014-readonly")
 
@@ -169,7 +195,7 @@ def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
 
 def test_every_agreement_page_passes_axe(page, demo):
     """axe reports no WCAG 2.1 A/AA violation on any page of the foundation."""
-    agreement = Agreement.objects.get(provider__short_name="Coesfeld", year=2014)
+    agreement = Agreement.objects.get(provider__short_name="Borken", year=2023)
     goal = agreement.goals.first()
     target = goal.targets.first()
     base = f"/zielvereinbarungen/{agreement.pk}"
@@ -177,6 +203,10 @@ def test_every_agreement_page_passes_axe(page, demo):
     for url in [
         "/",
         "/zielvereinbarungen/?year=2014&status=draft",
+        f"{base}/fortschritt/",
+        f"{base}/vorgaben/{target.pk}/zahlen-bestaetigen/",
+        "/uebersicht/2023/",
+        "/uebersicht/2023/landesziele/",
         "/zielvereinbarungen/?year=1999",
         f"{base}/",
         f"{base}/bearbeiten/",

@@ -26,9 +26,12 @@ def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo):
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Zielerreichung aller Träger 2023"
     )
-    table = page.get_by_role("table")
-    expect(table.get_by_role("row")).to_have_count(1 + 18 + 1)  # head, providers, Land
+    table = page.get_by_role("table", name=re.compile("^Zielerreichung je Träger"))
+    # head, 18 providers, the Land over all providers and over those agreeing
+    expect(table.get_by_role("row")).to_have_count(1 + 18 + 2)
     expect(table).to_contain_text("Land insgesamt")
+    expect(table).to_contain_text("Träger mit Zielvereinbarung")
+    expect(page.get_by_role("heading", name="Landesziel")).to_be_visible()
     check_accessibility(page)
 
     # Sort by provider name, descending, and back.
@@ -40,7 +43,7 @@ def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo):
     page.get_by_label("Stand", exact=True).select_option(label="verfehlt")
     page.get_by_label("Träger", exact=True).select_option(label="Kreis Borken")
     page.get_by_role("button", name="Filtern").click()
-    expect(table.get_by_role("row")).to_have_count(1 + 1 + 1)
+    expect(table.get_by_role("row")).to_have_count(1 + 1 + 2)
     check_accessibility(page)
     screenshot(page, "overview-filtered")
 
@@ -69,7 +72,7 @@ def test_ministry_records_the_status_of_a_qualitative_target(page, demo):
     check_accessibility(page)
     field(page, "Stand").select_option(label="Erreicht")
     page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_text("Bitte angeben, worauf")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte angeben, worauf")
     check_accessibility(page)
     field(page, "Nachweis").fill("Bericht an den Kreisausschuss vom 4.11.2014")
     page.get_by_role("button", name="Speichern").click()

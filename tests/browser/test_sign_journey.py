@@ -54,7 +54,7 @@ def test_ministry_finalizes_signs_and_downloads_the_archive(page, demo):
         files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"x"}]
     )
     page.get_by_role("button", name="Unterzeichnung speichern").click()
-    expect(page.get_by_text("Die Datei ist kein PDF")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Die Datei ist kein PDF")
     expect(page.get_by_label(re.compile(r"^\s*Ort")).nth(1)).to_have_value(
         "Borken-Stadt"
     )
@@ -109,7 +109,9 @@ def test_reopen_page_with_error_passes_axe(page, demo):
     page.get_by_role("link", name="Zurück zum Entwurf").click()
     check_accessibility(page)
     page.get_by_role("button", name="Zurück zum Entwurf").click()
-    expect(page.get_by_text("Dieses Feld ist zwingend erforderlich.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Dieses Feld ist zwingend erforderlich."
+    )
     check_accessibility(page)
     field(page, "Grund").fill("Zielwert K3 nachverhandelt")
     page.get_by_role("button", name="Zurück zum Entwurf").click()

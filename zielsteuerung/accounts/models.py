@@ -8,10 +8,68 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import grammar
+
 
 class OrganisationKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministerium")
     PROVIDER = "provider", _("Zugelassener kommunaler Träger")
+
+
+class Gender(models.TextChoices):
+    MASCULINE = grammar.MASCULINE, _("der (z. B. der Kreis)")
+    FEMININE = grammar.FEMININE, _("die (z. B. die Stadt)")
+    NEUTER = grammar.NEUTER, _("das (z. B. das Ministerium)")
+
+
+class NameGrammar(models.Model):
+    """How a name is declined after its article: „dem Bayerischen …“.
+
+    Blank fields are guessed from the name (``grammar.guess``); people
+    correct them where the guess is wrong.
+    """
+
+    gender = models.CharField(
+        _("Artikel"), max_length=1, choices=Gender.choices, blank=True
+    )
+    name_nominative = models.CharField(
+        _("Name nach „der/die/das“"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. „Bayerische Staatsministerium für …“"),
+    )
+    name_dative = models.CharField(
+        _("Name nach „dem/der“"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. „Bayerischen Staatsministerium für …“"),
+    )
+    name_accusative = models.CharField(
+        _("Name nach „den/die/das“"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. „Bayerische Staatsministerium für …“"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def name_forms(self):
+        return grammar.forms(
+            self.name,
+            self.gender,
+            self.name_nominative,
+            self.name_dative,
+            self.name_accusative,
+        )
+
+    def fill_grammar(self):
+        """Fill blank grammar fields with the guess, e.g. before a form shows them."""
+        forms = self.name_forms()
+        self.gender = forms.gender
+        self.name_nominative = forms.nominative
+        self.name_dative = forms.dative
+        self.name_accusative = forms.accusative
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -22,7 +80,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(kind=OrganisationKind.MINISTRY)
 
 
-class Organisation(models.Model):
+class Organisation(NameGrammar):
     """The ministry of a state, or a provider (Träger) with its Jobcenter.
 
     The name fields hold the current names; earlier ones are kept as
@@ -60,6 +118,12 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Ort, der im Unterschriftenblock steht, z. B. Düsseldorf"),
     )
+    state_name = models.CharField(
+        _("Land"),
+        max_length=100,
+        blank=True,
+        help_text=_("Bei Ministerien: das Land, z. B. „Nordrhein-Westfalen“"),
+    )
     supervisor = models.ForeignKey(
         "self",
         verbose_name=_("Zuständiges Ministerium"),
@@ -92,6 +156,9 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        self.fill_grammar()
+
     @property
     def is_ministry(self):
         return self.kind == OrganisationKind.MINISTRY
@@ -106,11 +173,15 @@ class Organisation(models.Model):
             name=self.name,
             short_name=self.short_name,
             jobcenter_name=self.jobcenter_name,
+            gender=self.gender,
+            name_nominative=self.name_nominative,
+            name_dative=self.name_dative,
+            name_accusative=self.name_accusative,
             valid_until=datetime.date.max,
         )
 
 
-class OrganisationName(models.Model):
+class OrganisationName(NameGrammar):
     """A name an organisation had until a date (e.g. MAIS NRW until 2017)."""
 
     organisation = models.ForeignKey(
@@ -135,6 +206,9 @@ class OrganisationName(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        self.fill_grammar()
 
 
 class Role(models.TextChoices):

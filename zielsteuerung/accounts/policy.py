@@ -81,6 +81,11 @@ def can_see_overview(user):
     return is_ministry_user(user)
 
 
+def can_edit_land_targets(user):
+    """The Land's own targets (agreed with the federal ministry): its editors."""
+    return can_edit_agreements(user)
+
+
 # The sign workflow: draft/negotiation → final → signed; final → draft again
 # (with a reason); signed → a new version (amendment) that starts as a draft.
 # Ministry editors only; Träger staff and readers only read and print.

@@ -38,3 +38,14 @@ def paragraphs(text, autoescape=True):
         else:
             blocks.append("<p>" + "<br>".join(esc(line) for line in lines) + "</p>")
     return mark_safe("".join(blocks))  # noqa: S308 - every piece is escaped above
+
+
+@register.filter(needs_autoescape=True)
+def keep_hyphenated(text, autoescape=True):
+    """Names with hyphenated words (Nordrhein-Westfalen) never break inside them."""
+    esc = conditional_escape if autoescape else (lambda value: value)
+    words = [
+        f'<span class="nobr">{esc(word)}</span>' if "-" in word[1:-1] else esc(word)
+        for word in str(text or "").split(" ")
+    ]
+    return mark_safe(" ".join(words))  # noqa: S308 - every word is escaped above
