@@ -116,14 +116,14 @@ def target_assess(request, pk, target_pk):
     )
 
 
-def _overview_allowed(request):
+def overview_allowed(request):
     if not policy.can_see_overview(request.user):
         raise Http404(_("Die Übersicht ist dem Ministerium vorbehalten."))
 
 
 def overview_latest(request):
     """``/uebersicht/``: the steering year (latest with agreements in force)."""
-    _overview_allowed(request)
+    overview_allowed(request)
     year = steering_year(request.user) or timezone.localdate().year
     return redirect("overview", year=year)
 
@@ -146,7 +146,7 @@ def cached_fragment(template, parts, make_context):
 
 def overview_page(request, year):
     """All providers × targets; the table is cached until any input changes."""
-    _overview_allowed(request)
+    overview_allowed(request)
     status = request.GET.get("status", "")
     provider = request.GET.get("provider", "")
     content = cached_fragment(

@@ -282,3 +282,40 @@ def test_land_target_from_the_providers_targets_and_the_lands_own(
     assert count == 2
     assert own.target_value == Decimal("9.0")
     assert verdict == "Die Trägerziele bleiben hinter dem Landesziel zurück."
+
+
+# --- export ----------------------------------------------------------------------
+
+
+def test_export_judges_the_version_in_force_like_the_page(
+    client_for, ministry_user, coesfeld, borken, put_figures
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    _agreement_with_figures(coesfeld, put_figures, 110)
+    factories.agreement(borken, 2023, status="draft")  # not in force: no row
+    client = client_for(ministry_user)
+    csv_text = client.get(
+        reverse("overview_export", args=[2023, "csv"])
+    ).content.decode()
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Träger;AGS;Fassung;Status;Datenstand")
+    coesfeld_line = next(line for line in lines if line.startswith("Kreis Coesfeld"))
+    assert "In Verhandlung, noch nicht unterzeichnet" in coesfeld_line
+    assert "10,0;gefährdet" in coesfeld_line
+    assert not any(line.startswith("Kreis Borken") for line in lines)
+    assert any(line.startswith("Land insgesamt") for line in lines)
+    xlsx = client.get(reverse("overview_export", args=[2023, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A2"].value == "Kreis Coesfeld"
+    assert sheet["F1"].value.startswith("K2 Integrationsquote")
+    assert (sheet["F2"].value, sheet["F2"].number_format) == (6.6, "0.0")
+    assert (sheet["H2"].value, sheet["I2"].value) == (10.0, "gefährdet")
+
+
+@pytest.mark.parametrize("user_fixture", ["coesfeld_user", "borken_user"])
+def test_providers_get_404_for_the_export(request, client_for, user_fixture):
+    client = client_for(request.getfixturevalue(user_fixture))
+    assert client.get(reverse("overview_export", args=[2023, "csv"])).status_code == 404

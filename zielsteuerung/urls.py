@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from agreements.exports import overview_export
 from agreements.land_views import land_targets_edit
 from agreements.progress_views import home, overview_latest, overview_page
+from zielsteuerung.accounts.organisation_views import organisation_names
 
 admin.site.site_header = _("Zielsteuerung – Verwaltung")
 admin.site.site_title = _("Zielsteuerung")
@@ -31,6 +33,16 @@ urlpatterns = [
     path("uebersicht/", overview_latest, name="overview_latest"),
     path("uebersicht/<int:year>/", overview_page, name="overview"),
     path("uebersicht/<int:year>/landesziele/", land_targets_edit, name="land_targets"),
+    path(
+        "uebersicht/<int:year>/zielerreichung.<str:fmt>",
+        overview_export,
+        name="overview_export",
+    ),
     path("monatswerte/", include("indicators.urls")),
+    path(
+        "organisationen/<int:pk>/namen/",
+        organisation_names,
+        name="organisation_names",
+    ),
     path("verwaltung/", admin.site.urls),
 ]

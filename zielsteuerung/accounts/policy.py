@@ -44,6 +44,18 @@ def ministries_visible_to(user):
     return Organisation.objects.filter(pk=organisation.supervisor_id)
 
 
+def organisations_visible_to(user):
+    """The ministries and providers whose names ``user`` may read."""
+    return ministries_visible_to(user) | providers_visible_to(user)
+
+
+def can_edit_organisation_names(user, organisation):
+    """Names and their grammar: the ministry's editors, for it and its providers."""
+    if not (is_ministry_user(user) and is_editor(user)):
+        return False
+    return user.organisation_id in (organisation.pk, organisation.supervisor_id)
+
+
 def can_view_provider(user, provider):
     return providers_visible_to(user).filter(pk=provider.pk).exists()
 
