@@ -207,6 +207,7 @@ def test_every_agreement_page_passes_axe(page, demo):
         f"{base}/vorgaben/{target.pk}/zahlen-bestaetigen/",
         "/uebersicht/2023/",
         "/uebersicht/2023/landesziele/",
+        f"/organisationen/{agreement.provider_id}/namen/",
         "/zielvereinbarungen/?year=1999",
         f"{base}/",
         f"{base}/bearbeiten/",
