@@ -136,6 +136,57 @@ def client_for(client):
     return login
 
 
+def verify_second_factor(client, user):
+    """Mark the client's session as signed in with a confirmed TOTP device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor staff need."""
+    client.force_login(admin_user)
+    verify_second_factor(client, admin_user)
+    return client
+
+
+@pytest.fixture
+def security_events():
+    """The security log's events of the test, as dicts (parsed JSON lines)."""
+    import json
+    import logging
+
+    from zielsteuerung.jsonlog import JsonFormatter
+
+    lines = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("zielsteuerung.security")
+    logger.addHandler(handler)
+
+    class Events(list):
+        def names(self):
+            return [event["event"] for event in self.refresh()]
+
+        def refresh(self):
+            self[:] = [json.loads(line) for line in lines]
+            return self
+
+    yield Events()
+    logger.removeHandler(handler)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads and archives of each test go to a fresh folder."""

@@ -5,6 +5,7 @@ DATABASE_URL selects PostgreSQL (or any dj-database-url URL); without it the
 embedded SQLite database in the project folder is used.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def envbool(name, default):
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name, default):
+    return int(os.environ.get(name, default))
 
 
 def envlist(name, default):
@@ -51,6 +56,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [
@@ -61,10 +70,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zielsteuerung.middleware.SecurityLogMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zielsteuerung.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "zielsteuerung.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the German lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zielsteuerung.urls"
@@ -98,13 +113,72 @@ AUTH_USER_MODEL = "accounts.User"
 _VALIDATORS = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": _VALIDATORS + "UserAttributeSimilarityValidator"},
-    {"NAME": _VALIDATORS + "MinimumLengthValidator"},
+    {
+        "NAME": _VALIDATORS + "MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", "12")},
+    },
     {"NAME": _VALIDATORS + "CommonPasswordValidator"},
     {"NAME": _VALIDATORS + "NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (see README, "Sign-in and the security log").
+# django-axes: after LOGIN_FAILURE_LIMIT failures a user name and an address
+# are each locked for LOGIN_LOCKOUT_MINUTES, or until an administrator deletes
+# the access attempts in the admin ("Zugriffsversuche").
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = envlist("LOGIN_LOCKOUT_BY", "username,ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zielsteuerung.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "zielsteuerung.accounts.security_log.client_address"
+AXES_VERBOSE = False
+# How many reverse proxies put their address into X-Forwarded-For; 0 means
+# REMOTE_ADDR is the client (no proxy, or the proxy passes nothing on).
+PROXY_COUNT = envint("PROXY_COUNT", "0")
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and at the latest
+# SESSION_MAX_HOURS after sign-in (zielsteuerung.accounts.middleware).
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", "30") * 60
+SESSION_MAX_SECONDS = envint("SESSION_MAX_HOURS", "10") * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Second factor (TOTP): required for staff and superusers, and for the users
+# of an organisation (or of a ministry's providers) that requires it.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Zielsteuerung")
+
+# Optional single sign-on through OpenID Connect (mozilla-django-oidc): users
+# are found by their e-mail address, never created.
+OIDC_ENABLED = envbool("OIDC_ENABLED", "false")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_CALLBACK_CLASS = "zielsteuerung.accounts.views.OIDCCallbackView"
+OIDC_AUTHENTICATE_CLASS = "zielsteuerung.accounts.views.OIDCAuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "/anmelden/?sso=fehlgeschlagen"
+# Whether a sign-in through the identity provider counts as the second factor
+# (when the provider itself asks for one).
+OIDC_COUNTS_AS_SECOND_FACTOR = envbool("OIDC_COUNTS_AS_SECOND_FACTOR", "false")
+
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses locked-out user names and addresses.
+    "axes.backends.AxesStandaloneBackend",
+    "zielsteuerung.accounts.backends.PasswordBackend",
+]
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("zielsteuerung.accounts.backends.OIDCBackend")
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch")]
@@ -147,11 +221,35 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# The security log: one JSON object per line (sign-ins, failures, lockouts,
+# sign-outs, permission denials) on stderr, or appended to SECURITY_LOG_FILE.
+SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "zielsteuerung.jsonlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": (
+            {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": SECURITY_LOG_FILE,
+                "formatter": "json",
+            }
+            if SECURITY_LOG_FILE
+            else {"class": "logging.StreamHandler", "formatter": "json"}
+        ),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "zielsteuerung.security": {
+            "handlers": [] if TESTING else ["security"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
 
 # In development and tests whitenoise serves straight from the app folders.

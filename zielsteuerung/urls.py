@@ -1,19 +1,37 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from agreements.progress_views import home, overview_latest, overview_page
+from zielsteuerung.accounts import views as accounts_views
 
 admin.site.site_header = _("Zielsteuerung – Verwaltung")
 admin.site.site_title = _("Zielsteuerung")
 
 urlpatterns = [
     path("", home, name="home"),
+    path("anmelden/", accounts_views.LoginView.as_view(), name="login"),
     path(
-        "anmelden/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "anmelden/code/",
+        accounts_views.second_factor_verify,
+        name="second_factor_verify",
+    ),
+    path(
+        "anmelden/zweiter-faktor/",
+        accounts_views.second_factor_setup,
+        name="second_factor_setup",
+    ),
+    path(
+        "anmelden/sso/",
+        login_not_required(accounts_views.OIDCAuthenticateView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "anmelden/sso/zurueck/",
+        login_not_required(accounts_views.OIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(

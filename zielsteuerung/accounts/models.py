@@ -70,6 +70,15 @@ class Organisation(models.Model):
         limit_choices_to={"kind": OrganisationKind.MINISTRY},
         help_text=_("Bei Trägern: das Landesministerium, mit dem sie vereinbaren"),
     )
+    requires_second_factor = models.BooleanField(
+        _("Zweiter Faktor verpflichtend"),
+        default=False,
+        help_text=_(
+            "Alle Benutzer dieser Organisation – bei einem Ministerium auch die "
+            "Benutzer seiner Träger – melden sich mit einem Einmalcode aus einer "
+            "Authenticator-App an."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
