@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from zielsteuerung.numbers import format_decimal
@@ -214,3 +215,21 @@ class ImportForm(forms.Form):
             self.fields["reason"].required = not dry_run
         else:
             del self.fields["reason"]
+
+    def clean_file(self):
+        """Refuse a file above IMPORT_MAX_MB by its size, before reading it."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "Die Datei ist %(size)s MB groß; erlaubt sind höchstens "
+                    "%(limit)s MB. Bitte teilen Sie sie auf oder nutzen Sie den "
+                    "Befehl import_figures."
+                ),
+                params={
+                    "size": f"{upload.size / settings.MB:.1f}".replace(".", ","),
+                    "limit": limit // settings.MB,
+                },
+            )
+        return upload

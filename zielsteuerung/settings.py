@@ -60,17 +60,20 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "mozilla_django_oidc",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zielsteuerung.middleware.SecurityLogMiddleware",
+    "zielsteuerung.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "zielsteuerung.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -198,8 +201,22 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded and archived files live here. They are never served from
 # MEDIA_URL: downloads go through views that ask the access policy.
 MEDIA_URL = "media/"
+MB = 1024 * 1024
 # The scanned, signed agreement: a PDF of at most this many megabytes.
-SIGNED_COPY_MAX_BYTES = int(os.environ.get("SIGNED_COPY_MAX_MB", "20")) * 1024 * 1024
+SIGNED_COPY_MAX_BYTES = envint("SIGNED_COPY_MAX_MB", "20") * MB
+# A statistics file to import: refused above this size before it is read.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", "20") * MB
+# An XLSX file is refused when its sheet declares or has more rows or columns
+# than these, or when it would unpack to more than XLSX_MAX_UNPACKED_MB or
+# one of its parts is compressed more than XLSX_MAX_RATIO : 1 (a zip bomb).
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "250000")
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", "50")
+XLSX_MAX_UNPACKED_BYTES = envint("XLSX_MAX_UNPACKED_MB", "100") * MB
+XLSX_MAX_RATIO = envint("XLSX_MAX_RATIO", "100")
+# Request bodies without files (forms); files above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MB", "2") * MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MEMORY_MB", "2") * MB
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -220,6 +237,37 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS: with DEBUG off, HSTS (a year) and the redirect to https are on unless
+# switched off; behind a TLS proxy SECURE_PROXY_SSL_HEADER=true trusts its
+# X-Forwarded-Proto header (only if the proxy always sets it).
+_HTTPS = not DEBUG and not TESTING
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if _HTTPS else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true" if _HTTPS else "false")
+# The load balancer asks for the health endpoint over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+if envbool("SECURE_PROXY_SSL_HEADER", "false"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): scripts, styles, fonts and images
+# from our own origin only; no inline script or style attribute anywhere.
+# Bootstrap's CSS draws some icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # The security log: one JSON object per line (sign-ins, failures, lockouts,
 # sign-outs, permission denials) on stderr, or appended to SECURITY_LOG_FILE.

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from agreements.progress_views import home, overview_latest, overview_page
 from zielsteuerung.accounts import views as accounts_views
+from zielsteuerung.converters import YearConverter
+
+# Before the includes below: indicators.urls uses <year:…> too.
+register_converter(YearConverter, "year")
 
 admin.site.site_header = _("Zielsteuerung – Verwaltung")
 admin.site.site_title = _("Zielsteuerung")
@@ -46,7 +50,7 @@ urlpatterns = [
     ),
     path("zielvereinbarungen/", include("agreements.urls")),
     path("uebersicht/", overview_latest, name="overview_latest"),
-    path("uebersicht/<int:year>/", overview_page, name="overview"),
+    path("uebersicht/<year:year>/", overview_page, name="overview"),
     path("monatswerte/", include("indicators.urls")),
     path("verwaltung/", admin.site.urls),
 ]
