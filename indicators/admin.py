@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from zielsteuerung.bounds import ColumnBoundsAdminMixin
+
 from .models import DataElement, Import, MonthlyValue, MonthlyValueChange
 
 
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(ColumnBoundsAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "unit", "split_by_sex", "position"]
     list_editable = ["position"]
     search_fields = ["code", "name"]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import validation
+from .forms import bounded_figure
 from .models import (
     SEX_BY_FILE_CODE,
     DataElement,
@@ -299,11 +300,12 @@ def _value(cell, element, fail):
     whole = element.whole_numbers if element is not None else False
     try:
         if isinstance(cell, int | float | Decimal):
-            return validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
+            value = validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
+            return bounded_figure(value)
         if not _text(cell):
             fail("wert", _("Der Wert fehlt."))
             return None
-        return validation.parse_figure(_text(cell), whole_numbers=whole)
+        return bounded_figure(validation.parse_figure(_text(cell), whole_numbers=whole))
     except validation.FigureError as error:
         fail("wert", error.message)
         return None

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ..bounds import ColumnBoundsAdminMixin
 from .models import Organisation, OrganisationName, User
 
 
@@ -11,7 +12,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ColumnBoundsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "regional_key", "supervisor"]
     list_filter = ["kind", "supervisor"]
     search_fields = ["name", "short_name", "regional_key", "jobcenter_name"]
@@ -19,7 +20,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ColumnBoundsAdminMixin, BaseUserAdmin):
     list_display = ["username", "get_full_name", "organisation", "role", "is_active"]
     list_filter = ["organisation__kind", "role", "is_active", "organisation"]
     list_select_related = ["organisation"]
