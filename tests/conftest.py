@@ -269,9 +269,25 @@ def months(first_year, first_month, count, value):
     return result
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts without cached pages (ids repeat across test databases)."""
-    from django.core.cache import cache
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Each test starts without cached pages (ids repeat across test databases).
+
+    The database cache needs database access: tests without it cannot use the
+    cache either, so there is nothing to clear for them.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    cache = caches["default"]
+    if isinstance(cache, DatabaseCache):
+        uses_db = request.node.get_closest_marker("django_db") or (
+            DB_FIXTURES & set(request.fixturenames)
+        )
+        if not uses_db:
+            return
+        request.getfixturevalue("_django_db_helper")
     cache.clear()
