@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "mozilla_django_oidc",
     "csp",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# /healthz/ reports "fail" when the disk of MEDIA_ROOT is fuller than this.
+HEALTH_DISK_MAX_PERCENT = envint("HEALTH_DISK_MAX_PERCENT", "90")
+
+# With DEBUG off the servers refuse SQLite (see wsgi.py) unless this is set:
+# production belongs on PostgreSQL.
+ALLOW_SQLITE = envbool("ALLOW_SQLITE", "false")
 
 # One cache for every process and machine (the overview and start page are
 # cached there): Redis when REDIS_URL is set, else a table in the database

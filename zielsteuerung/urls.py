@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.progress_views import home, overview_latest, overview_page
 from zielsteuerung.accounts import views as accounts_views
 from zielsteuerung.converters import YearConverter
+from zielsteuerung.health import HealthView
 
 # Before the includes below: indicators.urls uses <year:…> too.
 register_converter(YearConverter, "year")
@@ -53,4 +54,5 @@ urlpatterns = [
     path("uebersicht/<year:year>/", overview_page, name="overview"),
     path("monatswerte/", include("indicators.urls")),
     path("verwaltung/", admin.site.urls),
+    path("healthz/", HealthView.as_view(), name="healthz"),
 ]
