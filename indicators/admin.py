@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from zielsteuerung.bounds import ColumnBoundsAdminMixin
 
@@ -6,7 +7,7 @@ from .models import DataElement, Import, MonthlyValue, MonthlyValueChange
 
 
 @admin.register(DataElement)
-class DataElementAdmin(ColumnBoundsAdminMixin, admin.ModelAdmin):
+class DataElementAdmin(ColumnBoundsAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "unit", "split_by_sex", "position"]
     list_editable = ["position"]
     search_fields = ["code", "name"]

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class OrganisationKind(models.TextChoices):
@@ -81,6 +82,8 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    # Admin changes keep old → new (who, when).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Organisation")
@@ -169,6 +172,9 @@ class User(AbstractUser):
     role = models.CharField(
         _("Rolle"), max_length=20, choices=Role.choices, default=Role.READER
     )
+    # Admin changes keep old → new; the password hash and sign-in times stay
+    # out of the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("Benutzer")
