@@ -217,11 +217,17 @@ def test_change_through_one_server_shows_in_the_other_servers_overview(
 
 
 @pytest.mark.django_db
-def test_migrate_creates_the_database_cache_table():
+def test_migrate_creates_the_database_cache_table(settings):
     from django.core.management import call_command
 
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "zielsteuerung_cache",
+        }
+    }
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE zielsteuerung_cache")
+        cursor.execute("DROP TABLE IF EXISTS zielsteuerung_cache")
     assert "zielsteuerung_cache" not in connection.introspection.table_names()
     call_command("migrate", verbosity=0)
     assert "zielsteuerung_cache" in connection.introspection.table_names()
