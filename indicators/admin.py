@@ -1,10 +1,13 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from zielsteuerung.bounds import ColumnBoundsAdminMixin
 
 from .models import DataElement, Import, MonthlyValue, MonthlyValueChange
 
 
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(ColumnBoundsAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "unit", "split_by_sex", "position"]
     list_editable = ["position"]
     search_fields = ["code", "name"]

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from zielsteuerung import bounds
 from zielsteuerung.numbers import format_decimal
 
 from . import validation
-from .models import DataStatus, Sex
+from .models import DataStatus, MonthlyValue, Sex
 
 REFERENCE_LABELS = {
     "previous": _("Vormonat"),
@@ -24,6 +26,14 @@ def format_for_input(value, element):
     return format_decimal(value, places, grouping=False)
 
 
+def bounded_figure(value):
+    """``value`` if the value column stores it exactly on both databases."""
+    try:
+        return bounds.check_decimal(value, MonthlyValue._meta.get_field("value"))
+    except forms.ValidationError as error:
+        raise validation.FigureError(error.messages[0]) from error
+
+
 class MonthGridForm(forms.Form):
     """Every element × sex of one month, plus status, version and reason.
 
@@ -31,7 +41,9 @@ class MonthGridForm(forms.Form):
     German and plain notations are parsed in ``clean``.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2_147_483_647
+    )
     data_status = forms.ChoiceField(label=_("Datenstand"), choices=DataStatus.choices)
     reason = forms.CharField(
         label=_("Grund der Korrektur"),
@@ -102,8 +114,10 @@ class MonthGridForm(forms.Form):
                     )
                 continue
             try:
-                parsed[sex] = validation.parse_figure(
-                    raw, whole_numbers=row.element.whole_numbers
+                parsed[sex] = bounded_figure(
+                    validation.parse_figure(
+                        raw, whole_numbers=row.element.whole_numbers
+                    )
                 )
             except validation.FigureError as error:
                 self.add_error(cell.name, error.message)
@@ -214,3 +228,21 @@ class ImportForm(forms.Form):
             self.fields["reason"].required = not dry_run
         else:
             del self.fields["reason"]
+
+    def clean_file(self):
+        """Refuse a file above IMPORT_MAX_MB by its size, before reading it."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "Die Datei ist %(size)s MB groß; erlaubt sind höchstens "
+                    "%(limit)s MB. Bitte teilen Sie sie auf oder nutzen Sie den "
+                    "Befehl import_figures."
+                ),
+                params={
+                    "size": f"{upload.size / settings.MB:.1f}".replace(".", ","),
+                    "limit": limit // settings.MB,
+                },
+            )
+        return upload

@@ -11,12 +11,15 @@ its size.
 import csv
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import validation
+from .forms import bounded_figure
 from .models import (
     SEX_BY_FILE_CODE,
     DataElement,
@@ -146,13 +149,81 @@ def _csv_lines(content):
 
 
 def _xlsx_lines(content):
+    """The rows of the first sheet, guarded against decompression bombs.
+
+    Before openpyxl sees the file, its zip directory must promise a sane
+    unpacked size and compression ratio (Python's zipfile never unpacks more
+    than the directory says). Then the sheet's declared dimension, and while
+    reading its real rows and columns, must stay within the import limits.
+    """
     from openpyxl import load_workbook
 
+    _check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(_("Die Excel-Datei lässt sich nicht lesen.")) from exc
-    return iter(workbook.worksheets[0].iter_rows(values_only=True))
+    _check_size(sheet.max_row or 0, sheet.max_column or 0)
+    # Read what is really there, not what the dimension claims.
+    sheet.reset_dimensions()
+    return _bounded_rows(sheet.iter_rows(values_only=True))
+
+
+def _check_zip(content):
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportFileError(_("Die Excel-Datei lässt sich nicht lesen.")) from exc
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "Die Excel-Datei wäre entpackt %(size)s MB groß; erlaubt sind "
+                "höchstens %(limit)s MB. Bitte als CSV speichern oder aufteilen."
+            )
+            % {
+                "size": unpacked // settings.MB,
+                "limit": settings.XLSX_MAX_UNPACKED_BYTES // settings.MB,
+            }
+        )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > settings.MB and ratio > settings.XLSX_MAX_RATIO:
+            raise ImportFileError(
+                _(
+                    "Die Excel-Datei ist ungewöhnlich stark komprimiert "
+                    "(%(ratio)s : 1) und wird zum Schutz des Servers nicht "
+                    "gelesen. Bitte als CSV speichern."
+                )
+                % {"ratio": int(ratio)}
+            )
+
+
+def _check_size(rows, columns):
+    max_rows = settings.IMPORT_MAX_ROWS + 1  # and the header
+    if rows > max_rows or columns > settings.IMPORT_MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "Die Tabelle ist zu groß: %(rows)s Zeilen × %(columns)s Spalten "
+                "(oder mehr); "
+                "erlaubt sind höchstens %(max_rows)s Zeilen und %(max_columns)s "
+                "Spalten. Bitte nur die Daten in eine neue Datei kopieren oder "
+                "als CSV speichern."
+            )
+            % {
+                "rows": rows,
+                "columns": columns,
+                "max_rows": max_rows,
+                "max_columns": settings.IMPORT_MAX_COLUMNS,
+            }
+        )
+
+
+def _bounded_rows(rows):
+    for count, row in enumerate(rows, start=1):
+        _check_size(count, len(row))
+        yield row
 
 
 def _text(cell):
@@ -229,11 +300,12 @@ def _value(cell, element, fail):
     whole = element.whole_numbers if element is not None else False
     try:
         if isinstance(cell, int | float | Decimal):
-            return validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
+            value = validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
+            return bounded_figure(value)
         if not _text(cell):
             fail("wert", _("Der Wert fehlt."))
             return None
-        return validation.parse_figure(_text(cell), whole_numbers=whole)
+        return bounded_figure(validation.parse_figure(_text(cell), whole_numbers=whole))
     except validation.FigureError as error:
         fail("wert", error.message)
         return None

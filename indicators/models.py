@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
 
@@ -77,6 +78,8 @@ class DataElement(models.Model):
         help_text=_("Werte auch für Frauen und Männer erfassen"),
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # Admin changes keep old → new (who, when).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Merkmal")

@@ -12,9 +12,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("import/", import_views.figures_import, name="import"),
     path("import/vorlage.csv", import_views.import_template, name="import_template"),
-    path("<ags:regional_key>/<int:year>/", views.year_overview, name="year"),
+    path("<ags:regional_key>/<year:year>/", views.year_overview, name="year"),
     path(
-        "<ags:regional_key>/<int:year>.<str:fmt>",
+        "<ags:regional_key>/<year:year>.<str:fmt>",
         exports.year_export,
         name="year_export",
     ),

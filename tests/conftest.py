@@ -142,6 +142,57 @@ def client_for(client):
     return login
 
 
+def verify_second_factor(client, user):
+    """Mark the client's session as signed in with a confirmed TOTP device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor staff need."""
+    client.force_login(admin_user)
+    verify_second_factor(client, admin_user)
+    return client
+
+
+@pytest.fixture
+def security_events():
+    """The security log's events of the test, as dicts (parsed JSON lines)."""
+    import json
+    import logging
+
+    from zielsteuerung.jsonlog import JsonFormatter
+
+    lines = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("zielsteuerung.security")
+    logger.addHandler(handler)
+
+    class Events(list):
+        def names(self):
+            return [event["event"] for event in self.refresh()]
+
+        def refresh(self):
+            self[:] = [json.loads(line) for line in lines]
+            return self
+
+    yield Events()
+    logger.removeHandler(handler)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads and archives of each test go to a fresh folder."""
@@ -224,9 +275,25 @@ def months(first_year, first_month, count, value):
     return result
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts without cached pages (ids repeat across test databases)."""
-    from django.core.cache import cache
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Each test starts without cached pages (ids repeat across test databases).
+
+    The database cache needs database access: tests without it cannot use the
+    cache either, so there is nothing to clear for them.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    cache = caches["default"]
+    if isinstance(cache, DatabaseCache):
+        uses_db = request.node.get_closest_marker("django_db") or (
+            DB_FIXTURES & set(request.fixturenames)
+        )
+        if not uses_db:
+            return
+        request.getfixturevalue("_django_db_helper")
     cache.clear()

@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as django_authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from agreements.demo import DEMO_PASSWORD, PROVIDERS, load_demo
 from agreements.models import (
@@ -36,6 +37,11 @@ NUMERIC_TARGETS = {
     ("Borken", 2023, "III", "change", "k3", Decimal("-5.2"), None),
     ("Borken", 2023, "III", "change", "lzb_integrationen", Decimal("6.6"), None),
 }
+
+
+def authenticate(**credentials):
+    """Sign in as the login page does: django-axes needs the request."""
+    return django_authenticate(RequestFactory().post("/anmelden/"), **credentials)
 
 
 BORKEN = "05554"

@@ -16,4 +16,14 @@ except ImproperlyConfigured as exc:
         "(or DEBUG=true for development)."
     ) from exc
 
+if (
+    not settings.DEBUG
+    and not settings.ALLOW_SQLITE
+    and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+):
+    raise ImproperlyConfigured(
+        "With DEBUG off the app runs on PostgreSQL: set DATABASE_URL=postgres://… "
+        "(or ALLOW_SQLITE=true to run on SQLite all the same, e.g. for a trial)."
+    )
+
 application = get_wsgi_application()

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import grammar
 
@@ -134,8 +135,19 @@ class Organisation(NameGrammar):
         limit_choices_to={"kind": OrganisationKind.MINISTRY},
         help_text=_("Bei Trägern: das Landesministerium, mit dem sie vereinbaren"),
     )
+    requires_second_factor = models.BooleanField(
+        _("Zweiter Faktor verpflichtend"),
+        default=False,
+        help_text=_(
+            "Alle Benutzer dieser Organisation – bei einem Ministerium auch die "
+            "Benutzer seiner Träger – melden sich mit einem Einmalcode aus einer "
+            "Authenticator-App an."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
+    # Admin changes keep old → new (who, when).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Organisation")
@@ -234,6 +246,9 @@ class User(AbstractUser):
     role = models.CharField(
         _("Rolle"), max_length=20, choices=Role.choices, default=Role.READER
     )
+    # Admin changes keep old → new; the password hash and sign-in times stay
+    # out of the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("Benutzer")

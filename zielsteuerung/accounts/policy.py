@@ -148,3 +148,22 @@ def providers_with_editable_figures(user):
     if not is_editor(user):
         return Organisation.objects.none()
     return providers_visible_to(user)
+
+
+def needs_second_factor(user):
+    """Whether ``user`` must confirm each sign-in with a one-time code (TOTP).
+
+    Staff and superusers always; everyone else when their organisation, or the
+    ministry that supervises it, requires it.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    organisation = user.organisation
+    if organisation is None:
+        return False
+    if organisation.requires_second_factor:
+        return True
+    supervisor = organisation.supervisor
+    return supervisor is not None and supervisor.requires_second_factor
