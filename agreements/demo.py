@@ -877,11 +877,13 @@ def _create_goal(agreement, data):
     goal = Goal(agreement=agreement, number=data.number, title=data.title)
     goal.text = data.text
     goal.local_intro = data.local_intro
-    goal.full_clean()
+    # The database checks the constraints itself; asking it once per object
+    # made loading the demo a second slower.
+    goal.full_clean(validate_constraints=False)
     services.goal_create(goal=goal)
     for target_data in data.targets:
         target = Target(goal=goal, **asdict(target_data))
-        target.full_clean()
+        target.full_clean(validate_constraints=False)
         if target.numbers_confirmed_reason:
             target.numbers_confirmed_digest = wording.conflicts_digest(
                 target, agreement.year

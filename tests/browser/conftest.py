@@ -47,6 +47,20 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    from .snapshot import demo_snapshot
+
+    with django_db_blocker.unblock():
+        return demo_snapshot()
+
+
+@pytest.fixture
+def demo(transactional_db, demo_snapshot):
+    """The whole demo, as ``load_demo`` leaves it, in milliseconds."""
+    demo_snapshot.restore()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
@@ -60,6 +74,7 @@ def check_accessibility(page):
     """Run axe-core on the page; fail with the rule names when it finds violations."""
     # From our own origin: the Content-Security-Policy refuses inline scripts.
     assert AXE.exists()
+    page.wait_for_load_state()  # a click may still be loading the next page
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     result = page.evaluate(f"async () => await axe.run(document, {{runOnly: {WCAG}}})")
     problems = [

@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -12,10 +10,6 @@ from .conftest import check_accessibility, field, login, screenshot
 
 DEMO_PASSWORD = "zielsteuerung-demo"
 
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def test_ministry_writes_an_agreement_and_sees_the_history(page, demo):

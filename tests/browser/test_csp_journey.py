@@ -1,7 +1,5 @@
 """The Content-Security-Policy in a real browser: no page breaks it."""
 
-import pytest
-from django.core.management import call_command
 
 from agreements.models import Agreement
 
@@ -9,10 +7,6 @@ from .conftest import login
 
 DEMO_PASSWORD = "zielsteuerung-demo"
 
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def test_no_page_violates_the_content_security_policy(page, demo):

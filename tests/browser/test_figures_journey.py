@@ -3,8 +3,6 @@ import after a dry run, another provider's 404; axe on every new page."""
 
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from indicators.models import Import, MonthlyValue
@@ -20,10 +18,6 @@ CSV = (
     "05558;2025-01;llu_eur;insgesamt;4.123.456,78;t0\r\n"
 )
 
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def test_coesfeld_enters_a_month_with_a_comment_and_imports_a_file(

@@ -2,18 +2,12 @@
 
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .conftest import check_accessibility, field, login, screenshot
 
 DEMO_PASSWORD = "zielsteuerung-demo"
 
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo):

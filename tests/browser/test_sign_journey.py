@@ -4,8 +4,6 @@ import hashlib
 import re
 from pathlib import Path
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -15,10 +13,6 @@ from .conftest import check_accessibility, field, login, screenshot
 
 DEMO_PASSWORD = "zielsteuerung-demo"
 
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def borken():
