@@ -37,6 +37,7 @@ class ReadOnlyChangeInline(admin.TabularInline):
         "changed_by",
         "old_value",
         "new_value",
+        "old_data_status",
         "data_status",
         "source",
         "source_import",

@@ -142,7 +142,11 @@ def _split_errors(rows, existing):
 
 
 def _classify(rows, existing, report):
-    """[(row, existing id or None, old value)] of rows that change something."""
+    """[(row, existing id or None, old value, old status)] of rows that change.
+
+    A row that only moves a value to another data status (t-0 → t-3) changes
+    it too, and so gets its own history entry.
+    """
     plan = []
     for row in rows:
         summary = report.summaries.get((row.provider.pk, row.month))
@@ -152,12 +156,12 @@ def _classify(rows, existing, report):
         found = existing.get(row.key)
         if found is None:
             summary.created += 1
-            plan.append((row, None, None))
+            plan.append((row, None, None, ""))
         elif found[1] == row.value and found[2] == row.status:
             summary.unchanged += 1
         else:
             summary.changed += 1
-            plan.append((row, found[0], found[1]))
+            plan.append((row, found[0], found[1], found[2]))
     return plan
 
 
@@ -170,7 +174,7 @@ def _write_values(plan, record, user, reason, now):
         "changed_by": user,
     }
     created, updated = [], []
-    for row, pk, _old in plan:
+    for row, pk, _old, _status in plan:
         value = MonthlyValue(pk=pk, value=row.value, data_status=row.status, **common)
         if pk is None:
             value.provider, value.month = row.provider, row.month
@@ -181,13 +185,13 @@ def _write_values(plan, record, user, reason, now):
     MonthlyValue.objects.bulk_create(created, batch_size=BATCH_SIZE)
     _update_values(updated, record, user, now)
     values = iter(created + updated)
-    olds = [old for _r, pk, old in plan if pk is None] + [
-        old for _r, pk, old in plan if pk is not None
+    olds = [(old, st) for _r, pk, old, st in plan if pk is None] + [
+        (old, st) for _r, pk, old, st in plan if pk is not None
     ]
     MonthlyValueChange.objects.bulk_create(
         (
-            value_change(value, old, reason)
-            for value, old in zip(values, olds, strict=True)
+            value_change(value, old, reason, old_status=old_status)
+            for value, (old, old_status) in zip(values, olds, strict=True)
         ),
         batch_size=BATCH_SIZE,
     )

@@ -240,6 +240,13 @@ class MonthlyValueChange(models.Model):
     new_value = models.DecimalField(
         _("Neuer Wert"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
     )
+    old_data_status = models.CharField(
+        _("Alter Datenstand"),
+        max_length=2,
+        choices=DataStatus.choices,
+        blank=True,
+        help_text=_("Leer beim ersten Eintrag eines Werts"),
+    )
     data_status = models.CharField(
         _("Datenstand"), max_length=2, choices=DataStatus.choices
     )
@@ -263,3 +270,8 @@ class MonthlyValueChange(models.Model):
 
     def __str__(self):
         return f"{self.monthly_value}: {self.old_value} → {self.new_value}"
+
+    @property
+    def status_changed(self):
+        """Whether this change moved the value to another data status."""
+        return bool(self.old_data_status) and self.old_data_status != self.data_status

@@ -120,10 +120,6 @@ def month_values_save(
         provider, month, values, comments or {}, data_status, reason, acting_user, now
     )
     status_changed = reporting.data_status != data_status
-    if status_changed:
-        MonthlyValue.objects.filter(provider=provider, month=month).update(
-            data_status=data_status
-        )
     if changes or status_changed:
         reporting.data_status = data_status
         reporting.version += 1
@@ -140,6 +136,11 @@ def _check_may_edit(user, provider, reason):
 
 
 def _apply_values(provider, month, values, comments, status, reason, user, now):
+    """Write changed values and the history of each; return how many changed.
+
+    A value counts as changed when its number or its data status changes:
+    moving a month from t-0 to t-3 leaves one history entry per value.
+    """
     existing = {
         (v.element_id, v.sex): v
         for v in MonthlyValue.objects.select_for_update().filter(
@@ -149,24 +150,35 @@ def _apply_values(provider, month, values, comments, status, reason, user, now):
     created, updated, history = [], [], []
     for (element, sex), value in values.items():
         why = "; ".join(t for t in (comments.get(element.code, ""), reason) if t)
-        current = existing.get((element.pk, sex))
-        if current is not None and current.value == value:
-            continue
-        old = None if current is None else current.value
+        current = existing.pop((element.pk, sex), None)
         if current is None:
             current = MonthlyValue(provider=provider, month=month, element=element)
             current.sex = sex
             created.append(current)
-        else:
+            history.append((current, None, "", why))
+        elif current.value != value or current.data_status != status:
             updated.append(current)
-        current.value, current.data_status, current.comment = value, status, why
+            history.append((current, current.value, current.data_status, why))
+        else:
+            continue
+        if current.value != value:
+            current.comment = why
+        current.value, current.data_status = value, status
         current.source, current.source_import = Source.MANUAL, None
         current.changed_at, current.changed_by = now, user
-        history.append((current, old))
+    # Values not in the form (e.g. of an element no longer split by sex)
+    # follow the month's data status too, with history.
+    for current in existing.values():
+        if current.data_status != status:
+            updated.append(current)
+            history.append((current, current.value, current.data_status, reason))
+            current.data_status = status
+            current.changed_at, current.changed_by = now, user
     MonthlyValue.objects.bulk_create(created)
     MonthlyValue.objects.bulk_update(updated, _UPDATED_FIELDS)
     MonthlyValueChange.objects.bulk_create(
-        value_change(value, old, value.comment) for value, old in history
+        value_change(value, old, why, old_status=old_status)
+        for value, old, old_status, why in history
     )
     return len(history)
 
@@ -182,11 +194,15 @@ _UPDATED_FIELDS = [
 ]
 
 
-def value_change(value, old, reason):
-    """The history record of ``value`` (saved) changing from ``old``."""
+def value_change(value, old, reason, *, old_status=""):
+    """The history record of ``value`` (saved) changing from ``old``.
+
+    ``old_status`` is the data status before the change ("" for a new value).
+    """
     return MonthlyValueChange(
         monthly_value_id=value.pk,
         old_value=old,
+        old_data_status=old_status or "",
         new_value=value.value,
         data_status=value.data_status,
         source=value.source,
