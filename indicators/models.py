@@ -8,17 +8,22 @@
 - ``MonthlyValueChange``: every change of a value (old, new, who, when, why,
   source), never deleted.
 - ``Import``: one imported statistics file.
+- ``ReportingCalendar``: when a ministry's providers must report (one per
+  ministry; without one the defaults of ``deadlines.py`` apply).
 
 The indicators a target refers to are listed in registry.py.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
 
+from . import deadlines
 from .registry import Unit
 
 VALUE_DIGITS = 16
@@ -275,3 +280,75 @@ class MonthlyValueChange(models.Model):
     def status_changed(self):
         """Whether this change moved the value to another data status."""
         return bool(self.old_data_status) and self.old_data_status != self.data_status
+
+
+class ReportingCalendar(models.Model):
+    """When the providers of one ministry must report their monthly figures."""
+
+    ministry = models.OneToOneField(
+        Organisation,
+        verbose_name=_("Ministerium"),
+        on_delete=models.PROTECT,
+        related_name="reporting_calendar",
+        limit_choices_to={"kind": OrganisationKind.MINISTRY},
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("Meldefrist: Tag des Folgemonats"),
+        default=deadlines.DEFAULT_DUE_DAY,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Die Werte für Januar sind z. B. bis zum 20. Februar fällig."),
+    )
+    final_after_months = models.PositiveSmallIntegerField(
+        _("Endgültige Werte (t-3): Monate nach der Meldefrist"),
+        default=deadlines.DEFAULT_FINAL_AFTER_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("Erinnerung: Tage vor der Frist"),
+        default=deadlines.DEFAULT_REMIND_DAYS_BEFORE,
+        validators=[MaxValueValidator(27)],
+        help_text=_("0: keine Erinnerung vor der Frist, nur nach ihr."),
+    )
+    reporting_since = models.DateField(
+        _("Meldepflicht ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Erster Monat, der gemeldet werden muss; leer: ab dem ersten Monat, "
+            "für den ein Träger Werte hat."
+        ),
+    )
+    updated_at = models.DateTimeField(_("Zuletzt geändert am"), null=True)
+    updated_by = _user_field(_("Zuletzt geändert von"), "+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Meldekalender")
+        verbose_name_plural = _("Meldekalender")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=28),
+                name="calendar_due_day_in_every_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_after_months__gte=1, final_after_months__lte=12),
+                name="calendar_final_after_1_to_12_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_days_before__lte=27),
+                name="calendar_remind_at_most_27_days_before",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.ministry)
+
+    @property
+    def rules(self):
+        return deadlines.CalendarRules(
+            due_day=self.due_day,
+            final_after_months=self.final_after_months,
+            remind_days_before=self.remind_days_before,
+            reporting_since=self.reporting_since,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import exports, import_views, views
+from . import exports, import_views, reporting_views, views
 from .months import MonthConverter, RegionalKeyConverter
 
 register_converter(MonthConverter, "month")
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("import/", import_views.figures_import, name="import"),
     path("import/vorlage.csv", import_views.import_template, name="import_template"),
+    path("meldefristen/", reporting_views.reporting_calendar, name="calendar"),
     path("<ags:regional_key>/<int:year>/", views.year_overview, name="year"),
     path(
         "<ags:regional_key>/<int:year>.<str:fmt>",

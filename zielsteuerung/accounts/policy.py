@@ -131,3 +131,15 @@ def providers_with_editable_figures(user):
     if not is_editor(user):
         return Organisation.objects.none()
     return providers_visible_to(user)
+
+
+# Reporting calendar and the monthly reporting workflow.
+
+
+def can_edit_reporting_calendar(user, ministry):
+    """A ministry's editors set when its providers must report."""
+    return (
+        is_editor(user)
+        and user.organisation_id == ministry.pk
+        and (user.organisation.is_ministry)
+    )
