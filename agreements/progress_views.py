@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.attainment import Status
+from indicators.reporting import overdue_months
 from indicators.selectors import months_without_figures
 from zielsteuerung.accounts import policy
 
@@ -218,5 +219,6 @@ def _provider_start(user, visible, year):
         "agreement": agreement,
         "progress_rows": rows,
         "missing_months": months_without_figures(agreement.provider, year, until),
+        "overdue_months": overdue_months(agreement.provider, today),
         "provider": agreement.provider,
     }

@@ -5,10 +5,25 @@ queries and hand plain values to the pure rules of ``deadlines.py``; the one
 write is ``reporting_calendar_update``.
 """
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.db import transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from .models import ReportingCalendar
+from .deadlines import MonthReport, ReportState, months_from, report_state
+from .models import DataStatus, MonthlyValue, ReportingCalendar
+from .months import months_of_year
+
+# The order of the counts and the legend in the cockpit: most urgent first.
+COUNTED_STATES = [
+    ReportState.OVERDUE,
+    ReportState.DUE,
+    ReportState.REPORTED,
+    ReportState.FINAL,
+    ReportState.NOT_DUE,
+]
 
 
 def calendar_for(ministry):
@@ -50,3 +65,105 @@ def reporting_calendar_update(
     calendar.full_clean()
     calendar.save()
     return calendar
+
+
+def month_statuses(provider_ids, months=None):
+    """{(provider id, month): "t0" | "t3"} of every month with figures.
+
+    A month counts as t-3 only when all its values are t-3. One query;
+    ``months`` limits it to those months.
+    """
+    values = MonthlyValue.objects.filter(provider_id__in=provider_ids)
+    if months is not None:
+        values = values.filter(month__in=months)
+    rows = (
+        values.values_list("provider_id", "month")
+        .annotate(provisional=Count("pk", filter=Q(data_status=DataStatus.PROVISIONAL)))
+        .order_by()
+    )
+    return {
+        (provider_id, month): DataStatus.PROVISIONAL
+        if provisional
+        else DataStatus.FINAL
+        for provider_id, month, provisional in rows
+    }
+
+
+def first_reported_months(provider_ids):
+    """{provider id: the first month with figures}: one query."""
+    rows = (
+        MonthlyValue.objects.filter(provider_id__in=provider_ids)
+        .values_list("provider_id")
+        .annotate(first=Min("month"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+@dataclass
+class CockpitRow:
+    provider: object
+    reports: list  # MonthReport per month of the year
+    counts: dict = field(default_factory=dict)  # ReportState → number of months
+
+    def count_list(self):
+        return [(state, self.counts.get(state, 0)) for state in COUNTED_STATES]
+
+
+def cockpit(providers, year, today):
+    """One row per provider: the state of each month of ``year`` on ``today``.
+
+    ``providers`` come from the access policy. Five queries, whatever their
+    number.
+    """
+    providers = list(providers)
+    ids = [provider.pk for provider in providers]
+    rules = rules_by_ministry({provider.supervisor_id for provider in providers})
+    months = months_of_year(year)
+    statuses = month_statuses(ids, months)
+    firsts = first_reported_months(ids)
+    rows = []
+    for provider in providers:
+        provider_rules = rules[provider.supervisor_id]
+        first = provider_rules.first_month(firsts.get(provider.pk), today)
+        reports = [
+            report_state(
+                month,
+                data_status=statuses.get((provider.pk, month)),
+                rules=provider_rules,
+                today=today,
+                first_month=first,
+            )
+            for month in months
+        ]
+        row = CockpitRow(provider, reports)
+        for report in reports:
+            row.counts[report.state] = row.counts.get(report.state, 0) + 1
+        rows.append(row)
+    return rows
+
+
+def overdue_months(provider, today) -> list[MonthReport]:
+    """Every overdue month of ``provider`` on ``today``, oldest first.
+
+    A month is overdue when its figures (t-0) or its final figures (t-3) are
+    past the deadline of the ministry's calendar. Two queries.
+    """
+    rules = rules_by_ministry([provider.supervisor_id])[provider.supervisor_id]
+    statuses = {
+        month: status
+        for (_provider, month), status in month_statuses([provider.pk]).items()
+    }
+    first = rules.first_month(min(statuses, default=None), today)
+    this_month = datetime.date(today.year, today.month, 1)
+    reports = (
+        report_state(
+            month,
+            data_status=statuses.get(month),
+            rules=rules,
+            today=today,
+            first_month=first,
+        )
+        for month in months_from(first, this_month)
+    )
+    return [report for report in reports if report.is_overdue]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from zielsteuerung.accounts import policy
 
 from . import reporting
-from .deadlines import Deadline
-from .months import add_months
+from .deadlines import Deadline, ReportState
+from .months import add_months, months_of_year
 from .reporting_forms import ReportingCalendarForm
 
 
@@ -66,3 +66,39 @@ def _calendar_changes(calendar):
     return calendar.history.select_related("history_user").order_by("-history_date")[
         :10
     ]
+
+
+def cockpit_latest(request):
+    """``/monatswerte/meldestand/``: the current year."""
+    return redirect("indicators:cockpit", year=timezone.localdate().year)
+
+
+def cockpit(request, year):
+    """Every visible provider × month of ``year`` with its reporting state.
+
+    Ministry users see all providers of their ministry, provider users their
+    own row only.
+    """
+    if not 2000 <= year <= 2100:
+        raise Http404
+    today = timezone.localdate()
+    providers = policy.providers_visible_to(request.user).order_by("name")
+    rows = reporting.cockpit(providers, year, today)
+    return render(
+        request,
+        "indicators/cockpit.html",
+        {
+            "year": year,
+            "today": today,
+            "months": months_of_year(year),
+            "rows": rows,
+            "states": reporting.COUNTED_STATES,
+            "overdue_total": sum(
+                row.counts.get(ReportState.OVERDUE, 0) for row in rows
+            ),
+            "providers_overdue": sum(
+                1 for row in rows if row.counts.get(ReportState.OVERDUE)
+            ),
+            "is_ministry": policy.is_ministry_user(request.user),
+        },
+    )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("import/", import_views.figures_import, name="import"),
     path("import/vorlage.csv", import_views.import_template, name="import_template"),
     path("meldefristen/", reporting_views.reporting_calendar, name="calendar"),
+    path("meldestand/", reporting_views.cockpit_latest, name="cockpit_latest"),
+    path("meldestand/<int:year>/", reporting_views.cockpit, name="cockpit"),
     path("<ags:regional_key>/<int:year>/", views.year_overview, name="year"),
     path(
         "<ags:regional_key>/<int:year>.<str:fmt>",

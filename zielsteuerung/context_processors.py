@@ -23,7 +23,15 @@ def _section(match):
     if match.namespace == "agreements":
         return "create" if match.url_name == "create" else "agreements"
     if match.namespace == "indicators":
-        return "figures"
+        return _FIGURES_SECTIONS.get(match.url_name, "figures")
     if match.url_name in ("overview", "overview_latest"):
         return "overview"
     return ""
+
+
+# Pages of the figures app with an entry of their own in the navigation.
+_FIGURES_SECTIONS = {
+    "cockpit": "cockpit",
+    "cockpit_latest": "cockpit",
+    "calendar": "cockpit",
+}
