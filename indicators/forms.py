@@ -10,11 +10,6 @@ from zielsteuerung.numbers import format_decimal
 from . import validation
 from .models import DataStatus, Sex
 
-REFERENCE_LABELS = {
-    "previous": _("Vormonat"),
-    "last_year": _("Vorjahresmonat"),
-}
-
 
 def format_for_input(value, element):
     """A stored value as the text box shows it: ``8512`` or ``1234,56``."""
@@ -185,11 +180,10 @@ def grid_layout(form, theirs=None):
 
 
 def _references(cell):
-    pairs = [
-        (REFERENCE_LABELS["previous"], cell.previous),
-        (REFERENCE_LABELS["last_year"], cell.last_year),
-    ]
-    return [(label, value.value) for label, value in pairs if value is not None]
+    return validation.jump_references(
+        None if cell.previous is None else cell.previous.value,
+        None if cell.last_year is None else cell.last_year.value,
+    )
 
 
 class ImportForm(forms.Form):

@@ -32,7 +32,8 @@ from .models import (
     Sex,
     Source,
 )
-from .services import value_change
+from .months import month_key
+from .services import value_change, withdraw_completion
 
 
 def figures_import(
@@ -76,6 +77,7 @@ def _import_rows(rows, report, user, reason, progress):
     existing = _existing_values(rows)
     report.errors.extend(_split_errors(rows, existing))
     plan = _classify(rows, existing, report)
+    report.errors.extend(_locked_errors(plan, reporting))
     if report.errors or report.dry_run:
         return
     if progress:
@@ -139,6 +141,27 @@ def _split_errors(rows, existing):
             message = validation.split_error(total, women, men)
             errors.append(RowError(line, "wert", str(message)))
     return errors
+
+
+def _locked_errors(plan, reporting):
+    """One error per accepted (locked) month the file would change."""
+    first = {}
+    for row, *_rest in plan:
+        month = reporting.get((row.provider.pk, row.month))
+        if month is not None and month.is_locked:
+            first.setdefault((row.provider.pk, row.month), row)
+    return [
+        RowError(
+            row.line,
+            "monat",
+            _(
+                "%(key)s %(month)s ist abgenommen und gesperrt. Änderungen erst, "
+                "nachdem das Ministerium den Monat wieder geöffnet hat."
+            )
+            % {"key": row.provider.regional_key, "month": month_key(row.month)},
+        )
+        for row in first.values()
+    ]
 
 
 def _classify(rows, existing, report):
@@ -243,11 +266,12 @@ def _write_reporting_months(rows, reporting, report, user, now):
             continue
         else:
             updated.append(month)
+        withdraw_completion(month, user, now)
         month.data_status, month.version = status[key], month.version + 1
         month.updated_at, month.updated_by = now, user
     ReportingMonth.objects.bulk_create(created, batch_size=BATCH_SIZE)
     ReportingMonth.objects.bulk_update(
         updated,
-        ["data_status", "version", "updated_at", "updated_by"],
+        ["data_status", "version", "updated_at", "updated_by", "approval"],
         batch_size=BATCH_SIZE,
     )

@@ -2,8 +2,10 @@
 
 - ``DataElement``: a raw monthly figure such as ``elb`` (the ministry may add
   more in the admin).
-- ``ReportingMonth``: one provider's month: its data status (t-0 / t-3) and
-  the version number that guards against silent overwrites.
+- ``ReportingMonth``: one provider's month: its data status (t-0 / t-3), the
+  version number that guards against silent overwrites, and whether it is
+  complete or accepted (``approval``); ``ReportingMonthEvent`` keeps each
+  step of that workflow.
 - ``MonthlyValue``: (provider, month, element, sex) → value.
 - ``MonthlyValueChange``: every change of a value (old, new, who, when, why,
   source), never deleted.
@@ -127,8 +129,24 @@ def _user_field(verbose_name, related_name):
     )
 
 
+class MonthApproval(models.TextChoices):
+    """Where a month stands in the workflow (DHIS2: complete, then approve)."""
+
+    OPEN = "open", _("offen")
+    COMPLETE = "complete", _("vollständig gemeldet")
+    ACCEPTED = "accepted", _("abgenommen")
+
+
+class MonthAction(models.TextChoices):
+    COMPLETE = "complete", _("als vollständig gemeldet")
+    ACCEPT = "accept", _("abgenommen")
+    REOPEN = "reopen", _("wieder geöffnet")
+    WITHDRAW = "withdraw", _("Meldung zurückgenommen, weil Werte geändert wurden")
+
+
 class ReportingMonth(models.Model):
-    """One provider's month: data status and version for optimistic locking."""
+    """One provider's month: data status, version for optimistic locking and
+    its approval (an accepted month is locked)."""
 
     provider = _provider_field("reporting_months")
     month = models.DateField(_("Monat"), help_text=_("Immer der Erste des Monats"))
@@ -141,6 +159,12 @@ class ReportingMonth(models.Model):
     version = models.PositiveIntegerField(_("Version"), default=0)
     updated_at = models.DateTimeField(_("Zuletzt geändert am"), null=True)
     updated_by = _user_field(_("Zuletzt geändert von"), "+")
+    approval = models.CharField(
+        _("Meldung"),
+        max_length=10,
+        choices=MonthApproval.choices,
+        default=MonthApproval.OPEN,
+    )
 
     class Meta:
         verbose_name = _("Berichtsmonat")
@@ -154,6 +178,40 @@ class ReportingMonth(models.Model):
 
     def __str__(self):
         return f"{self.provider.short_name} {self.month:%Y-%m}"
+
+    @property
+    def is_locked(self):
+        """An accepted month refuses every change until it is reopened."""
+        return self.approval == MonthApproval.ACCEPTED
+
+
+class ReportingMonthEvent(models.Model):
+    """One step of a month's workflow: completed, accepted, reopened …"""
+
+    reporting_month = models.ForeignKey(
+        ReportingMonth,
+        verbose_name=_("Berichtsmonat"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("Schritt"), max_length=10, choices=MonthAction.choices)
+    old_approval = models.CharField(
+        _("Vorher"), max_length=10, choices=MonthApproval.choices
+    )
+    new_approval = models.CharField(
+        _("Nachher"), max_length=10, choices=MonthApproval.choices
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+    acted_at = models.DateTimeField(_("Wann"))
+    acted_by = _user_field(_("Wer"), "+")
+
+    class Meta:
+        verbose_name = _("Schritt der Meldung eines Monats")
+        verbose_name_plural = _("Schritte der Meldung eines Monats")
+        ordering = ["reporting_month", "-acted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.reporting_month}: {self.get_action_display()}"
 
 
 class Import(models.Model):

@@ -53,3 +53,21 @@ class ReportingCalendarForm(forms.Form):
             "für den ein Träger Werte hat."
         ),
     )
+
+
+class ReopenMonthForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund für die Wiederöffnung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Steht im Verlauf des Monats. Danach können die Werte wieder "
+            "geändert werden; der Monat muss erneut gemeldet und abgenommen werden."
+        ),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Bitte einen Grund angeben."))
+        return reason

@@ -17,12 +17,29 @@ from zielsteuerung.accounts import policy
 from .models import (
     DataElement,
     DataStatus,
+    MonthAction,
+    MonthApproval,
     MonthlyValue,
     MonthlyValueChange,
     ReportingMonth,
+    ReportingMonthEvent,
     Source,
 )
 from .months import add_months, months_of_year
+
+
+class MonthLocked(PermissionDenied):
+    """The month is accepted: its values change only after it is reopened."""
+
+    def __init__(self, reporting_month):
+        super().__init__(
+            _(
+                "%(month)s ist abgenommen und gesperrt. Änderungen erst, nachdem "
+                "das Ministerium den Monat mit Begründung wieder geöffnet hat."
+            )
+            % {"month": f"{reporting_month.month:%m/%Y}"}
+        )
+        self.reporting_month = reporting_month
 
 
 class MonthConflict(Exception):
@@ -46,7 +63,10 @@ def reporting_month_for(provider, month):
         .select_related("updated_by")
         .first()
     )
-    return found or ReportingMonth(provider=provider, month=month)
+    if found is None:
+        return ReportingMonth(provider=provider, month=month)
+    found.provider = provider  # the caller's, fetched through the policy
+    return found
 
 
 @dataclass
@@ -113,6 +133,8 @@ def month_values_save(
     reporting, _created = ReportingMonth.objects.select_for_update().get_or_create(
         provider=provider, month=month
     )
+    if reporting.is_locked:
+        raise MonthLocked(reporting)
     if reporting.version != version:
         raise MonthConflict(reporting)
     now = timezone.now()
@@ -121,11 +143,40 @@ def month_values_save(
     )
     status_changed = reporting.data_status != data_status
     if changes or status_changed:
+        withdraw_completion(reporting, acting_user, now)
         reporting.data_status = data_status
         reporting.version += 1
         reporting.updated_at, reporting.updated_by = now, acting_user
         reporting.save()
     return changes
+
+
+def month_step_record(reporting, action, target, user, reason="", now=None):
+    """Move ``reporting`` (locked by the caller) to approval ``target``.
+
+    Every step of a month's workflow goes through here, so each one is in
+    the month's history.
+    """
+    ReportingMonthEvent.objects.create(
+        reporting_month=reporting,
+        action=action,
+        old_approval=reporting.approval,
+        new_approval=target,
+        reason=reason,
+        acted_at=now or timezone.now(),
+        acted_by=user,
+    )
+    reporting.approval = target
+    if reporting.pk:
+        reporting.save(update_fields=["approval"])
+
+
+def withdraw_completion(reporting, user, now):
+    """Values of a complete month changed: it must be reported again."""
+    if reporting.approval == MonthApproval.COMPLETE:
+        month_step_record(
+            reporting, MonthAction.WITHDRAW, MonthApproval.OPEN, user, now=now
+        )
 
 
 def _check_may_edit(user, provider, reason):

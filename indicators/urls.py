@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import exports, import_views, reporting_views, views
+from . import approval_views, exports, import_views, reporting_views, views
 from .months import MonthConverter, RegionalKeyConverter
 
 register_converter(MonthConverter, "month")
@@ -22,6 +22,26 @@ urlpatterns = [
         name="year_export",
     ),
     path("<ags:regional_key>/<month:month>/", views.month_grid, name="grid"),
+    path(
+        "<ags:regional_key>/<month:month>/verlauf/",
+        approval_views.month_history,
+        name="month_history",
+    ),
+    path(
+        "<ags:regional_key>/<month:month>/vollstaendig/",
+        approval_views.month_complete,
+        name="month_complete",
+    ),
+    path(
+        "<ags:regional_key>/<month:month>/abnehmen/",
+        approval_views.month_accept,
+        name="month_accept",
+    ),
+    path(
+        "<ags:regional_key>/<month:month>/wieder-oeffnen/",
+        approval_views.month_reopen,
+        name="month_reopen",
+    ),
     path(
         "<ags:regional_key>/<month:month>/verlauf/<slug:code>/<str:sex_code>/",
         views.value_history,

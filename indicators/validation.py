@@ -70,6 +70,25 @@ def split_error(total, women, men):
     }
 
 
+REFERENCE_LABELS = {
+    "previous": _("Vormonat"),
+    "last_year": _("Vorjahresmonat"),
+}
+
+
+def jump_references(previous, last_year):
+    """[(label, value)] of the references a value is compared with.
+
+    ``previous`` is the value of the month before, ``last_year`` of the same
+    month a year earlier; either may be None.
+    """
+    pairs = [
+        (REFERENCE_LABELS["previous"], previous),
+        (REFERENCE_LABELS["last_year"], last_year),
+    ]
+    return [(label, value) for label, value in pairs if value is not None]
+
+
 def relative_jump(reference, value):
     """The relative change from ``reference`` to ``value``; None without base."""
     if reference in (None, 0) or value is None:

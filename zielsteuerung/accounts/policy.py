@@ -143,3 +143,26 @@ def can_edit_reporting_calendar(user, ministry):
         and user.organisation_id == ministry.pk
         and (user.organisation.is_ministry)
     )
+
+
+def can_complete_months(user, provider):
+    """A provider's own editors report a month as complete (DHIS2: complete)."""
+    return (
+        is_editor(user)
+        and not user.organisation.is_ministry
+        and provider.pk == user.organisation_id
+    )
+
+
+def can_accept_months(user, provider):
+    """The supervising ministry's editors accept a complete month (approve)."""
+    return (
+        is_ministry_user(user)
+        and is_editor(user)
+        and provider.supervisor_id == user.organisation_id
+    )
+
+
+def can_reopen_months(user, provider):
+    """Reopening a complete or accepted month is the ministry's, with a reason."""
+    return can_accept_months(user, provider)
