@@ -12,6 +12,8 @@
 - ``Import``: one imported statistics file.
 - ``ReportingCalendar``: when a ministry's providers must report (one per
   ministry; without one the defaults of ``deadlines.py`` apply).
+- ``Reminder``: one reminder e-mail about one deadline of one provider's
+  month; its unique constraint makes sure it goes out only once.
 
 The indicators a target refers to are listed in registry.py.
 """
@@ -410,3 +412,39 @@ class ReportingCalendar(models.Model):
             remind_days_before=self.remind_days_before,
             reporting_since=self.reporting_since,
         )
+
+
+class Reminder(models.Model):
+    """A reminder about one deadline of one provider's month, sent once."""
+
+    provider = _provider_field("reminders")
+    month = models.DateField(_("Monat"))
+    deadline_kind = models.CharField(
+        _("Frist"), max_length=2, choices=deadlines.Deadline.choices
+    )
+    stage = models.CharField(
+        _("Anlass"), max_length=10, choices=deadlines.ReminderStage.choices
+    )
+    deadline = models.DateField(_("Fällig am"))
+    recipients = models.TextField(
+        _("Empfänger"), help_text=_("Name und Adresse, eine Zeile je Empfänger")
+    )
+    sent_at = models.DateTimeField(_("Versandt am"))
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        ordering = ["provider", "month", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "month", "deadline_kind", "stage"],
+                name="one_reminder_per_deadline_and_stage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider.short_name} {self.month:%Y-%m} {self.stage}"
+
+    @property
+    def recipient_list(self):
+        return [line for line in self.recipients.splitlines() if line]

@@ -6,6 +6,7 @@ write is ``reporting_calendar_update``.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,7 +14,14 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from .deadlines import MonthReport, ReportState, months_from, report_state
-from .models import DataStatus, MonthlyValue, ReportingCalendar
+from .models import (
+    DataStatus,
+    MonthApproval,
+    MonthlyValue,
+    Reminder,
+    ReportingCalendar,
+    ReportingMonth,
+)
 from .months import months_of_year
 
 # The order of the counts and the legend in the cockpit: most urgent first.
@@ -101,20 +109,31 @@ def first_reported_months(provider_ids):
 
 
 @dataclass
+class CockpitCell:
+    report: MonthReport
+    approval: str = MonthApproval.OPEN
+    reminders: list = field(default_factory=list)  # Reminder, oldest first
+
+
+@dataclass
 class CockpitRow:
     provider: object
-    reports: list  # MonthReport per month of the year
+    cells: list  # CockpitCell per month of the year
     counts: dict = field(default_factory=dict)  # ReportState → number of months
+
+    @property
+    def reports(self):
+        return [cell.report for cell in self.cells]
 
     def count_list(self):
         return [(state, self.counts.get(state, 0)) for state in COUNTED_STATES]
 
 
 def cockpit(providers, year, today):
-    """One row per provider: the state of each month of ``year`` on ``today``.
+    """One row per provider: each month of ``year`` as it stands on ``today``.
 
-    ``providers`` come from the access policy. Five queries, whatever their
-    number.
+    ``providers`` come from the access policy. Seven queries, whatever their
+    number: calendars, figures, first months, approvals and reminders.
     """
     providers = list(providers)
     ids = [provider.pk for provider in providers]
@@ -122,25 +141,47 @@ def cockpit(providers, year, today):
     months = months_of_year(year)
     statuses = month_statuses(ids, months)
     firsts = first_reported_months(ids)
+    approvals = _approvals(ids, months)
+    by_id = {provider.pk: provider for provider in providers}
+    reminders = defaultdict(list)
+    for reminder in Reminder.objects.filter(
+        provider_id__in=ids, month__in=months
+    ).order_by("sent_at", "pk"):
+        reminder.provider = by_id[reminder.provider_id]
+        reminders[(reminder.provider_id, reminder.month)].append(reminder)
     rows = []
     for provider in providers:
         provider_rules = rules[provider.supervisor_id]
         first = provider_rules.first_month(firsts.get(provider.pk), today)
-        reports = [
-            report_state(
-                month,
-                data_status=statuses.get((provider.pk, month)),
-                rules=provider_rules,
-                today=today,
-                first_month=first,
+        cells = [
+            CockpitCell(
+                report_state(
+                    month,
+                    data_status=statuses.get((provider.pk, month)),
+                    rules=provider_rules,
+                    today=today,
+                    first_month=first,
+                ),
+                approvals.get((provider.pk, month), MonthApproval.OPEN),
+                reminders[(provider.pk, month)],
             )
             for month in months
         ]
-        row = CockpitRow(provider, reports)
-        for report in reports:
-            row.counts[report.state] = row.counts.get(report.state, 0) + 1
+        row = CockpitRow(provider, cells)
+        for cell in cells:
+            row.counts[cell.report.state] = row.counts.get(cell.report.state, 0) + 1
         rows.append(row)
     return rows
+
+
+def _approvals(provider_ids, months):
+    """{(provider id, month): approval} of the months not open: one query."""
+    rows = (
+        ReportingMonth.objects.filter(provider_id__in=provider_ids, month__in=months)
+        .exclude(approval=MonthApproval.OPEN)
+        .values_list("provider_id", "month", "approval")
+    )
+    return {(provider_id, month): approval for provider_id, month, approval in rows}
 
 
 def overdue_months(provider, today) -> list[MonthReport]:

@@ -100,5 +100,10 @@ def cockpit(request, year):
                 1 for row in rows if row.counts.get(ReportState.OVERDUE)
             ),
             "is_ministry": policy.is_ministry_user(request.user),
+            "reminders": sorted(
+                (r for row in rows for cell in row.cells for r in cell.reminders),
+                key=lambda reminder: reminder.sent_at,
+                reverse=True,
+            ),
         },
     )

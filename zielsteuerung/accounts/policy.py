@@ -6,7 +6,7 @@ never test roles themselves: they ask this module, and fetch objects through
 the scopes it returns so that an object out of scope answers 404.
 """
 
-from .models import Organisation, Role
+from .models import Organisation, Role, User
 
 
 def _organisation(user):
@@ -166,3 +166,14 @@ def can_accept_months(user, provider):
 def can_reopen_months(user, provider):
     """Reopening a complete or accepted month is the ministry's, with a reason."""
     return can_accept_months(user, provider)
+
+
+def figure_editors(organisations):
+    """The active editors of ``organisations``: who is reminded of deadlines.
+
+    A provider's editors enter its figures; a ministry's editors chase
+    overdue ones.
+    """
+    return User.objects.filter(
+        organisation__in=organisations, role=Role.EDITOR, is_active=True
+    )
