@@ -71,6 +71,15 @@ def _report_message(request, report):
             )
             % {"lines": report.bad_lines, "count": len(report.errors)},
         )
+    elif report.unexplained:
+        messages.error(
+            request,
+            _(
+                "%(count)s Hinweise brauchen eine Begründung. Es wurde nichts "
+                "gespeichert."
+            )
+            % {"count": len(report.unexplained)},
+        )
     elif report.dry_run:
         messages.info(
             request,
