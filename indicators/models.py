@@ -10,6 +10,8 @@
 - ``MonthlyValueChange``: every change of a value (old, new, who, when, why,
   source), never deleted.
 - ``Import``: one imported statistics file.
+- ``StagedImport``: a file checked in a dry run, kept (with its SHA-256)
+  until its uploader imports exactly it.
 - ``ReportingCalendar``: when a ministry's providers must report (one per
   ministry; without one the defaults of ``deadlines.py`` apply).
 - ``Reminder``: one reminder e-mail about one deadline of one provider's
@@ -227,6 +229,7 @@ class Import(models.Model):
     created = models.PositiveIntegerField(_("Neue Werte"), default=0)
     changed = models.PositiveIntegerField(_("Geänderte Werte"), default=0)
     unchanged = models.PositiveIntegerField(_("Unveränderte Werte"), default=0)
+    sha256 = models.CharField(_("SHA-256 der Datei"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("Import")
@@ -448,3 +451,40 @@ class Reminder(models.Model):
     @property
     def recipient_list(self):
         return [line for line in self.recipients.splitlines() if line]
+
+
+class StagedImport(models.Model):
+    """A file checked in a dry run and kept until its uploader imports it.
+
+    The import reads exactly these bytes (checked against ``sha256``), so
+    what was checked is what is imported, without a second upload. The file
+    lies under MEDIA_ROOT, which is never served.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Hochgeladen von"),
+        on_delete=models.PROTECT,
+        related_name="staged_imports",
+    )
+    uploaded_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+    file_name = models.CharField(_("Dateiname"), max_length=255)
+    file = models.FileField(_("Datei"), upload_to="importe/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"))
+    imported = models.OneToOneField(
+        Import,
+        verbose_name=_("Import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staged",
+    )
+
+    class Meta:
+        verbose_name = _("Geprüfte Importdatei")
+        verbose_name_plural = _("Geprüfte Importdateien")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.file_name

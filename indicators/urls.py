@@ -11,6 +11,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.index, name="index"),
     path("import/", import_views.figures_import, name="import"),
+    path("import/<int:pk>/", import_views.import_check, name="import_check"),
     path("import/vorlage.csv", import_views.import_template, name="import_template"),
     path("meldefristen/", reporting_views.reporting_calendar, name="calendar"),
     path("meldestand/", reporting_views.cockpit_latest, name="cockpit_latest"),

@@ -167,6 +167,7 @@ def _render_grid(request, provider, month, form, reporting, can_edit, theirs):
             "rows": grid_layout(form, theirs),
             "reporting": reporting,
             "can_edit": can_edit,
+            "can_import": policy.can_edit_figures(request.user, provider),
             "conflict": theirs is not None,
             "sex_codes": SEX_FILE_CODES,
             **_workflow(request.user, reporting),

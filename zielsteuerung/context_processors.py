@@ -10,6 +10,7 @@ def navigation(request):
     return {
         "nav_can_edit_agreements": policy.can_edit_agreements(user),
         "nav_is_ministry": policy.is_ministry_user(user),
+        "nav_can_import": policy.can_import_figures(user),
         "nav_section": _section(request.resolver_match),
     }
 
@@ -34,4 +35,6 @@ _FIGURES_SECTIONS = {
     "cockpit": "cockpit",
     "cockpit_latest": "cockpit",
     "calendar": "cockpit",
+    "import": "import",
+    "import_check": "import",
 }

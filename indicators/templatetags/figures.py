@@ -55,3 +55,19 @@ def state_short(state):
 @register.filter
 def state_class(state):
     return _STATE_CLASS.get(state, "")
+
+
+@register.filter
+def sex_label(sex):
+    """``women`` → ``Frauen``."""
+    from indicators.models import Sex
+
+    return Sex(sex).label
+
+
+@register.filter
+def status_label(status):
+    """``t3`` → ``t-3 (endgültig)``."""
+    from indicators.models import DataStatus
+
+    return DataStatus(status).label

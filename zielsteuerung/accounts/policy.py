@@ -177,3 +177,12 @@ def figure_editors(organisations):
     return User.objects.filter(
         organisation__in=organisations, role=Role.EDITOR, is_active=True
     )
+
+
+def can_import_figures(user):
+    """Whether the import is offered (navigation): every editor may import.
+
+    Provider editors import their own figures, ministry editors those of the
+    providers they supervise; the import itself checks each row's provider.
+    """
+    return is_editor(user)
