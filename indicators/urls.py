@@ -22,6 +22,11 @@ urlpatterns = [
         exports.year_export,
         name="year_export",
     ),
+    path(
+        "<ags:regional_key>/<int:year>/werte.<str:fmt>",
+        exports.year_values_export,
+        name="year_values_export",
+    ),
     path("<ags:regional_key>/<month:month>/", views.month_grid, name="grid"),
     path(
         "<ags:regional_key>/<month:month>/verlauf/",
