@@ -12,11 +12,15 @@ from .models import DataStatus, Sex
 
 
 def format_for_input(value, element):
-    """A stored value as the text box shows it: ``8512`` or ``1234,56``."""
+    """A stored value as the text box shows it: ``8.512`` or ``1.234,56``.
+
+    With thousands separators, as everywhere else; ``parse_figure`` reads
+    them back.
+    """
     if value is None:
         return ""
     places = None if element.whole_numbers else 2
-    return format_decimal(value, places, grouping=False)
+    return format_decimal(value, places)
 
 
 class MonthGridForm(forms.Form):
@@ -36,6 +40,9 @@ class MonthGridForm(forms.Form):
 
     def __init__(self, data=None, *, rows, reporting, need_reason):
         self.rows = rows
+        # Field name → why the value looks implausible. A warning, not an
+        # error: the value is fine once the comment explains it.
+        self.warnings = {}
         initial = {"version": reporting.version, "data_status": reporting.data_status}
         super().__init__(data, initial=initial)
         self.fields["reason"].required = need_reason
@@ -132,17 +139,14 @@ class MonthGridForm(forms.Form):
             jumps = validation.implausible_jumps(value, _references(cell))
             if jumps:
                 flagged = True
-                self.add_error(
-                    cell.name,
-                    _(
-                        "Auffällige Veränderung: %(jumps)s. Bitte im Kommentar "
-                        "begründen."
-                    )
-                    % {"jumps": "; ".join(str(j) for j in jumps)},
-                )
+                self.warnings[cell.name] = _(
+                    "Auffällige Veränderung: %(jumps)s. Bitte im Kommentar begründen."
+                ) % {"jumps": "; ".join(str(j) for j in jumps)}
         if flagged and comment_name not in self.errors:
             self.add_error(
-                comment_name, _("Bitte begründen Sie die auffällige Veränderung.")
+                comment_name,
+                _("Bitte begründen Sie die auffällige Veränderung von %(name)s.")
+                % {"name": row.element.label},
             )
 
 
@@ -151,6 +155,7 @@ class CellLayout:
     cell: object  # services.GridCell
     field: object  # BoundField
     theirs: object = None  # value saved meanwhile by someone else
+    warning: str = ""  # why the value needs a comment
 
 
 @dataclass
@@ -170,7 +175,12 @@ def grid_layout(form, theirs=None):
     rows = []
     for row in form.rows:
         cells = [
-            CellLayout(cell, form[cell.name], theirs.get(cell.name))
+            CellLayout(
+                cell,
+                form[cell.name],
+                theirs.get(cell.name),
+                form.warnings.get(cell.name, ""),
+            )
             if (cell := row.cells.get(sex))
             else None
             for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)

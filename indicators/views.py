@@ -86,8 +86,7 @@ def _post(request, form, provider, month, reporting):
     need_reason = "reason" in form.fields
     if request.POST.get("version") != str(reporting.version):
         return _conflict_form(request, provider, month, need_reason)
-    if not form.is_valid():
-        messages.error(request, _("Bitte korrigieren Sie die markierten Werte."))
+    if not form.is_valid():  # the page's error summary lists every problem
         return form, None, reporting
     try:
         changed = _save(form, provider, month, request.user)
