@@ -38,8 +38,20 @@ class MonthGridForm(forms.Form):
         help_text=_("Das Ministerium korrigiert Werte eines Trägers nur mit Grund."),
     )
 
+    status_reason = forms.CharField(
+        label=_("Grund für t-0 statt t-3"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Nur nötig, wenn der endgültige Monat auf vorläufig (t-0) "
+            "zurückgesetzt wird; steht im Verlauf jedes Werts."
+        ),
+    )
+
     def __init__(self, data=None, *, rows, reporting, need_reason):
         self.rows = rows
+        self.reporting = reporting
         # Field name → why the value looks implausible. A warning, not an
         # error: the value is fine once the comment explains it.
         self.warnings = {}
@@ -82,11 +94,29 @@ class MonthGridForm(forms.Form):
                 if value is not None
             )
         cleaned["values"] = values
+        self._check_downgrade(cleaned)
         cleaned["comments"] = {
             row.element.code: cleaned.get(f"c-{row.element.code}", "").strip()
             for row in self.rows
         }
         return cleaned
+
+    def _check_downgrade(self, cleaned):
+        has_values = any(
+            cell.current is not None for row in self.rows for cell in row.cells.values()
+        )
+        if (
+            validation.downgrade_needs_reason(
+                self.reporting.data_status,
+                cleaned.get("data_status"),
+                has_values=has_values,
+            )
+            and not (cleaned.get("status_reason") or "").strip()
+        ):
+            self.add_error(
+                "status_reason",
+                _("Der Monat ist endgültig (t-3). Zurück auf t-0 nur mit Begründung."),
+            )
 
     def _parse_row(self, row):
         parsed = {}

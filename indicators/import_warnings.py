@@ -68,8 +68,9 @@ def downgrade_warnings(plan, final_months):
     for change in plan:
         row = change.row
         key = (row.provider.pk, row.month)
-        downgrade = change.old_status == DataStatus.FINAL or key in final_months
-        if row.status == DataStatus.PROVISIONAL and downgrade:
+        final = change.old_status == DataStatus.FINAL or key in final_months
+        old = DataStatus.FINAL if final else change.old_status
+        if validation.downgrade_needs_reason(old, row.status, has_values=True):
             first.setdefault(key, row)
     return [
         ImportWarning(

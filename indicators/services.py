@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zielsteuerung.accounts import policy
 
+from . import validation
 from .models import (
     DataElement,
     DataStatus,
@@ -122,12 +123,14 @@ def month_values_save(
     acting_user,
     comments=None,
     reason="",
+    status_reason="",
 ):
     """Save the grid of one month; return how many values changed.
 
     ``values`` maps (element, sex) to a Decimal, ``comments`` element codes to
     the comment that explains a change. Raises MonthConflict when the month's
-    version is no longer ``version``.
+    version is no longer ``version``, MonthLocked when it is accepted.
+    Setting a final month back to t-0 needs ``status_reason``.
     """
     _check_may_edit(acting_user, provider, reason)
     reporting, _created = ReportingMonth.objects.select_for_update().get_or_create(
@@ -137,6 +140,15 @@ def month_values_save(
         raise MonthLocked(reporting)
     if reporting.version != version:
         raise MonthConflict(reporting)
+    existing = MonthlyValue.objects.filter(provider=provider, month=month).exists()
+    if validation.downgrade_needs_reason(
+        reporting.data_status, data_status, has_values=existing
+    ):
+        if not status_reason.strip():
+            raise PermissionDenied(
+                _("Der Monat ist endgültig (t-3). Zurück auf t-0 nur mit Begründung.")
+            )
+        reason = "; ".join(t for t in (status_reason.strip(), reason) if t)
     now = timezone.now()
     changes = _apply_values(
         provider, month, values, comments or {}, data_status, reason, acting_user, now

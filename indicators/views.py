@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
-from . import approval, services
+from . import approval, services, validation
 from .forms import MonthGridForm, format_for_input, grid_layout
 from .models import (
     SEX_BY_FILE_CODE,
@@ -109,6 +109,7 @@ def _save(form, provider, month, user):
         data_status=data["data_status"],
         version=data["version"],
         reason=data.get("reason", ""),
+        status_reason=data.get("status_reason", ""),
         acting_user=user,
     )
 
@@ -125,12 +126,17 @@ def _conflict_form(request, provider, month, need_reason):
     """The form again over the values saved meanwhile, with what was typed.
 
     Fields left empty take the other person's value; typed values stay, and
-    the other's differing values are shown beside them. The version becomes
+    the other's differing values are shown beside them; a month the other
+    person made final stays final. The version becomes
     the current one, so saving again overwrites on purpose, not by accident.
     """
     rows, reporting = services.month_grid(provider, month)
     data = request.POST.copy()
     data["version"] = str(reporting.version)
+    if validation.downgrade_needs_reason(
+        reporting.data_status, data.get("data_status"), has_values=True
+    ):  # the other person made the month final: keep it so
+        data["data_status"] = reporting.data_status
     theirs = {}
     for row in rows:
         for cell in row.cells.values():

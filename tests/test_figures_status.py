@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from indicators import services
@@ -95,3 +96,37 @@ def test_history_page_shows_the_status_move(client_for, coesfeld, coesfeld_user)
     url = reverse("indicators:history", args=["05558", JAN, "elb", "insgesamt"])
     content = client_for(coesfeld_user).get(url).content.decode()
     assert "t-0 (vorläufig) → t-3 (endgültig)" in content
+
+
+def test_grid_refuses_t3_back_to_t0_without_a_reason(
+    client_for, coesfeld, coesfeld_user
+):
+    save(coesfeld, coesfeld_user, VALUES, "t3")
+    url = reverse("indicators:grid", args=["05558", JAN])
+    client = client_for(coesfeld_user)
+    page = client.get(url)
+    assert 'name="status_reason"' in page.content.decode()
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["data_status"] = "t0"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "status_reason" in response.context["form"].errors
+    assert set(MonthlyValue.objects.values_list("data_status", flat=True)) == {"t3"}
+
+    data["status_reason"] = "Die Statistik hat den Monat zurückgezogen"
+    assert client.post(url, data).status_code == 302
+    move = MonthlyValueChange.objects.filter(old_data_status="t3").first()
+    assert move.data_status == "t0"
+    assert move.reason == "Die Statistik hat den Monat zurückgezogen"
+
+
+def test_service_refuses_t3_back_to_t0_without_a_reason(coesfeld, coesfeld_user):
+    save(coesfeld, coesfeld_user, VALUES, "t3")
+    with pytest.raises(PermissionDenied, match="nur mit Begründung"):
+        save(coesfeld, coesfeld_user, VALUES, "t0")
+
+
+def test_a_month_without_values_may_start_as_t0(coesfeld, coesfeld_user):
+    save(coesfeld, coesfeld_user, VALUES, "t0")
+    assert MonthlyValue.objects.filter(data_status="t0").count() == 4
