@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import DataElement, Import, MonthlyValue, MonthlyValueChange
+from .models import (
+    DataElement,
+    Import,
+    MonthlyValue,
+    MonthlyValueChange,
+    Reminder,
+    ReportingCalendar,
+    ReportingMonthEvent,
+)
 
 
 @admin.register(DataElement)
@@ -20,6 +28,7 @@ class ImportAdmin(admin.ModelAdmin):
         "created",
         "changed",
         "unchanged",
+        "sha256",
     ]
     list_select_related = ["imported_by"]
     readonly_fields = [f.name for f in Import._meta.fields]
@@ -67,3 +76,37 @@ class MonthlyValueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the app writes itself: shown, never changed here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingMonthEvent)
+class ReportingMonthEventAdmin(ReadOnlyAdmin):
+    list_display = ["reporting_month", "action", "new_approval", "acted_by", "acted_at"]
+    list_filter = ["action"]
+    list_select_related = ["reporting_month__provider", "acted_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "month", "deadline_kind", "stage", "sent_at"]
+    list_filter = ["stage", "deadline_kind", "provider"]
+    list_select_related = ["provider"]
+
+
+@admin.register(ReportingCalendar)
+class ReportingCalendarAdmin(ReadOnlyAdmin):
+    """Ministry editors set it on /monatswerte/meldefristen/, with history."""
+
+    list_display = ["ministry", "due_day", "final_after_months", "remind_days_before"]

@@ -170,3 +170,13 @@ def test_cockpit_shows_who_was_reminded_when(
     assert "Frist überschritten" in content
     other = client_for(borken_user).get(url).content.decode()
     assert "bob@coesfeld.example" not in other
+
+
+def test_admin_shows_reminders_steps_and_calendars_read_only(client, people):
+    reminders_send(today=d(2025, 3, 21))
+    admin = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    for model in ("reminder", "reportingmonthevent", "reportingcalendar"):
+        response = client.get(f"/verwaltung/indicators/{model}/")
+        assert response.status_code == 200
+        assert client.get(f"/verwaltung/indicators/{model}/add/").status_code == 403
