@@ -172,11 +172,10 @@ def test_cockpit_shows_who_was_reminded_when(
     assert "bob@coesfeld.example" not in other
 
 
-def test_admin_shows_reminders_steps_and_calendars_read_only(client, people):
+def test_admin_shows_reminders_steps_and_calendars_read_only(admin_client, people):
     reminders_send(today=d(2025, 3, 21))
-    admin = User.objects.create_superuser("root", "root@example.org", "x")
-    client.force_login(admin)
     for model in ("reminder", "reportingmonthevent", "reportingcalendar"):
-        response = client.get(f"/verwaltung/indicators/{model}/")
+        response = admin_client.get(f"/verwaltung/indicators/{model}/")
         assert response.status_code == 200
-        assert client.get(f"/verwaltung/indicators/{model}/add/").status_code == 403
+        add = admin_client.get(f"/verwaltung/indicators/{model}/add/")
+        assert add.status_code == 403
