@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.attainment import Status
+from indicators.reporting import overdue_months
 from indicators.selectors import months_without_figures
 from zielsteuerung.accounts import policy
 
@@ -222,8 +223,14 @@ def home(request):
             [user.organisation_id, year],
             lambda: {"year": year, **_ministry_start(user, year)},
         )
-    elif year is not None:
-        context.update(_provider_start(user, visible, year))
+    elif not context["is_ministry"]:
+        # Overdue figures are named whether or not an agreement is in force.
+        context["provider"] = user.organisation
+        context["overdue_months"] = overdue_months(
+            user.organisation, timezone.localdate()
+        )
+        if year is not None:
+            context.update(_provider_start(user, visible, year))
     return render(request, "home.html", context)
 
 

@@ -156,8 +156,8 @@ def copy_history(providers, elements):
         )
         cursor.execute(
             "INSERT INTO indicators_reportingmonth "
-            "(provider_id, month, data_status, version) "
-            "SELECT DISTINCT provider_id, month, 't3', 1 "
+            "(provider_id, month, data_status, version, approval) "
+            "SELECT DISTINCT provider_id, month, 't3', 1, 'open' "
             "FROM indicators_monthlyvalue ON CONFLICT DO NOTHING"
         )
         cursor.execute("ANALYZE")

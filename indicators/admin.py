@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from zielsteuerung.bounds import ColumnBoundsAdminMixin
 
-from .models import DataElement, Import, MonthlyValue, MonthlyValueChange
+from .models import (
+    DataElement,
+    Import,
+    MonthlyValue,
+    MonthlyValueChange,
+    Reminder,
+    ReportingCalendar,
+    ReportingMonthEvent,
+)
 
 
 @admin.register(DataElement)
@@ -23,6 +31,7 @@ class ImportAdmin(admin.ModelAdmin):
         "created",
         "changed",
         "unchanged",
+        "sha256",
     ]
     list_select_related = ["imported_by"]
     readonly_fields = [f.name for f in Import._meta.fields]
@@ -40,6 +49,7 @@ class ReadOnlyChangeInline(admin.TabularInline):
         "changed_by",
         "old_value",
         "new_value",
+        "old_data_status",
         "data_status",
         "source",
         "source_import",
@@ -69,3 +79,37 @@ class MonthlyValueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the app writes itself: shown, never changed here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingMonthEvent)
+class ReportingMonthEventAdmin(ReadOnlyAdmin):
+    list_display = ["reporting_month", "action", "new_approval", "acted_by", "acted_at"]
+    list_filter = ["action"]
+    list_select_related = ["reporting_month__provider", "acted_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "month", "deadline_kind", "stage", "sent_at"]
+    list_filter = ["stage", "deadline_kind", "provider"]
+    list_select_related = ["provider"]
+
+
+@admin.register(ReportingCalendar)
+class ReportingCalendarAdmin(ReadOnlyAdmin):
+    """Ministry editors set it on /monatswerte/meldefristen/, with history."""
+
+    list_display = ["ministry", "due_day", "final_after_months", "remind_days_before"]

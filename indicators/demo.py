@@ -291,6 +291,7 @@ def _load_provider(provider, elements):
         [(pk, value, status, now) for pk, value, status in created],
         source=Source.DEMO,
         reason="Demodaten",
+        old_data_status="",
     )
     ReportingMonth.objects.bulk_create(
         [

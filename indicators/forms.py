@@ -12,18 +12,17 @@ from zielsteuerung.numbers import format_decimal
 from . import validation
 from .models import DataStatus, MonthlyValue, Sex
 
-REFERENCE_LABELS = {
-    "previous": _("Vormonat"),
-    "last_year": _("Vorjahresmonat"),
-}
-
 
 def format_for_input(value, element):
-    """A stored value as the text box shows it: ``8512`` or ``1234,56``."""
+    """A stored value as the text box shows it: ``8.512`` or ``1.234,56``.
+
+    With thousands separators, as everywhere else; ``parse_figure`` reads
+    them back.
+    """
     if value is None:
         return ""
     places = None if element.whole_numbers else 2
-    return format_decimal(value, places, grouping=False)
+    return format_decimal(value, places)
 
 
 def bounded_figure(value):
@@ -51,8 +50,23 @@ class MonthGridForm(forms.Form):
         help_text=_("Das Ministerium korrigiert Werte eines Trägers nur mit Grund."),
     )
 
+    status_reason = forms.CharField(
+        label=_("Grund für t-0 statt t-3"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Nur nötig, wenn der endgültige Monat auf vorläufig (t-0) "
+            "zurückgesetzt wird; steht im Verlauf jedes Werts."
+        ),
+    )
+
     def __init__(self, data=None, *, rows, reporting, need_reason):
         self.rows = rows
+        self.reporting = reporting
+        # Field name → why the value looks implausible. A warning, not an
+        # error: the value is fine once the comment explains it.
+        self.warnings = {}
         initial = {"version": reporting.version, "data_status": reporting.data_status}
         super().__init__(data, initial=initial)
         self.fields["reason"].required = need_reason
@@ -92,11 +106,29 @@ class MonthGridForm(forms.Form):
                 if value is not None
             )
         cleaned["values"] = values
+        self._check_downgrade(cleaned)
         cleaned["comments"] = {
             row.element.code: cleaned.get(f"c-{row.element.code}", "").strip()
             for row in self.rows
         }
         return cleaned
+
+    def _check_downgrade(self, cleaned):
+        has_values = any(
+            cell.current is not None for row in self.rows for cell in row.cells.values()
+        )
+        if (
+            validation.downgrade_needs_reason(
+                self.reporting.data_status,
+                cleaned.get("data_status"),
+                has_values=has_values,
+            )
+            and not (cleaned.get("status_reason") or "").strip()
+        ):
+            self.add_error(
+                "status_reason",
+                _("Der Monat ist endgültig (t-3). Zurück auf t-0 nur mit Begründung."),
+            )
 
     def _parse_row(self, row):
         parsed = {}
@@ -151,17 +183,14 @@ class MonthGridForm(forms.Form):
             jumps = validation.implausible_jumps(value, _references(cell))
             if jumps:
                 flagged = True
-                self.add_error(
-                    cell.name,
-                    _(
-                        "Auffällige Veränderung: %(jumps)s. Bitte im Kommentar "
-                        "begründen."
-                    )
-                    % {"jumps": "; ".join(str(j) for j in jumps)},
-                )
+                self.warnings[cell.name] = _(
+                    "Auffällige Veränderung: %(jumps)s. Bitte im Kommentar begründen."
+                ) % {"jumps": "; ".join(str(j) for j in jumps)}
         if flagged and comment_name not in self.errors:
             self.add_error(
-                comment_name, _("Bitte begründen Sie die auffällige Veränderung.")
+                comment_name,
+                _("Bitte begründen Sie die auffällige Veränderung von %(name)s.")
+                % {"name": row.element.label},
             )
 
 
@@ -170,6 +199,7 @@ class CellLayout:
     cell: object  # services.GridCell
     field: object  # BoundField
     theirs: object = None  # value saved meanwhile by someone else
+    warning: str = ""  # why the value needs a comment
 
 
 @dataclass
@@ -189,7 +219,12 @@ def grid_layout(form, theirs=None):
     rows = []
     for row in form.rows:
         cells = [
-            CellLayout(cell, form[cell.name], theirs.get(cell.name))
+            CellLayout(
+                cell,
+                form[cell.name],
+                theirs.get(cell.name),
+                form.warnings.get(cell.name, ""),
+            )
             if (cell := row.cells.get(sex))
             else None
             for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)
@@ -199,11 +234,10 @@ def grid_layout(form, theirs=None):
 
 
 def _references(cell):
-    pairs = [
-        (REFERENCE_LABELS["previous"], cell.previous),
-        (REFERENCE_LABELS["last_year"], cell.last_year),
-    ]
-    return [(label, value.value) for label, value in pairs if value is not None]
+    return validation.jump_references(
+        None if cell.previous is None else cell.previous.value,
+        None if cell.last_year is None else cell.last_year.value,
+    )
 
 
 class ImportForm(forms.Form):

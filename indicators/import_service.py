@@ -2,7 +2,12 @@
 
 Queries do not grow with the file: one for the providers the user may import
 for, one for the data elements, one that locks the months concerned, one that
-loads their existing values, then batched bulk inserts and updates.
+loads their existing values, one for the values they are compared with (the
+month before, a year before), then batched bulk inserts and updates.
+
+What looks wrong but may be right (a jump of more than 30 %, t-0 over t-3)
+is a warning (``import_warnings.py``): the real import writes only when each
+has a reason, its own or one for the whole file.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
-from . import validation
+from . import import_warnings, validation
 from .importing import (
     BATCH_SIZE,
     ImportFileError,
     ImportReport,
+    PlannedChange,
     RowError,
     Summary,
     _Context,
@@ -25,6 +31,7 @@ from .importing import (
 )
 from .models import (
     DataElement,
+    DataStatus,
     Import,
     MonthlyValue,
     MonthlyValueChange,
@@ -32,16 +39,28 @@ from .models import (
     Sex,
     Source,
 )
-from .services import value_change
+from .months import add_months, month_key
+from .services import value_change, withdraw_completion
 
 
 def figures_import(
-    *, content, file_name, acting_user, dry_run=False, reason="", progress=None
+    *,
+    content,
+    file_name,
+    acting_user,
+    dry_run=False,
+    reason="",
+    warning_reasons=None,
+    file_reason="",
+    progress=None,
 ):
     """Check ``content`` and, unless ``dry_run`` or a row is bad, import it.
 
-    Returns an ImportReport: every bad row, and per provider and month how
-    many values are (or would be) new, changed and unchanged.
+    Returns an ImportReport: every bad row, every warning, each value that
+    changes (old → new), and per provider and month how many values are (or
+    would be) new, changed and unchanged. ``warning_reasons`` maps warning
+    keys to their reasons; ``file_reason`` explains all the others. While a
+    warning is unexplained nothing is written (``report.unexplained``).
     """
     if not dry_run:
         _check_reason(acting_user, reason)
@@ -60,8 +79,9 @@ def figures_import(
     except ImportFileError as error:
         report.errors = [RowError(1, "", str(error))]
         return report
+    explanations = (warning_reasons or {}, file_reason)
     with transaction.atomic():
-        _import_rows(rows, report, acting_user, reason, progress)
+        _import_rows(rows, report, acting_user, reason, explanations, progress)
     report.errors.sort(key=lambda error: (error.line, error.column))
     return report
 
@@ -71,12 +91,18 @@ def _check_reason(user, reason):
         raise PermissionDenied(_("Korrekturen des Ministeriums brauchen einen Grund."))
 
 
-def _import_rows(rows, report, user, reason, progress):
+def _import_rows(rows, report, user, reason, explanations, progress):
     reporting = _lock_reporting_months(rows)
     existing = _existing_values(rows)
     report.errors.extend(_split_errors(rows, existing))
     plan = _classify(rows, existing, report)
+    report.changes = plan
+    report.errors.extend(_locked_errors(plan, reporting))
+    report.warnings = _warnings(rows, plan, reporting)
     if report.errors or report.dry_run:
+        return
+    given, report.unexplained = import_warnings.explain(report.warnings, *explanations)
+    if report.unexplained:
         return
     if progress:
         progress(_("Schreibe %(count)s Werte") % {"count": len(plan)})
@@ -90,8 +116,33 @@ def _import_rows(rows, report, user, reason, progress):
         changed=report.changed,
         unchanged=report.unchanged,
     )
-    _write_values(plan, report.record, user, reason, now)
+    reasons = import_warnings.row_reasons(plan, report.warnings, given, reason)
+    _write_values(plan, report.record, user, reasons, now)
     _write_reporting_months(rows, reporting, report, user, now)
+
+
+def _warnings(rows, plan, reporting):
+    final = {
+        key for key, month in reporting.items() if month.data_status == DataStatus.FINAL
+    }
+    return import_warnings.jump_warnings(
+        plan, _reference_values(rows)
+    ) + import_warnings.downgrade_warnings(plan, final)
+
+
+def _reference_values(rows):
+    """Values to compare with (month before, a year before), file applied.
+
+    {(provider id, month, element id, sex): value}: one query.
+    """
+    providers, months = _months_and_providers(rows)
+    wanted = {add_months(m, -1) for m in months} | {add_months(m, -12) for m in months}
+    found = MonthlyValue.objects.filter(
+        provider_id__in=providers, month__in=wanted
+    ).values_list("provider_id", "month", "element_id", "sex", "value")
+    values = {(p, m, e, s): value for p, m, e, s, value in found}
+    values.update((row.key, row.value) for row in rows)
+    return values
 
 
 def _months_and_providers(rows):
@@ -107,22 +158,29 @@ def _lock_reporting_months(rows):
 
 
 def _existing_values(rows):
-    """{(provider, month, element, sex): (id, value, status)}: one query."""
+    """{(provider, month, element, sex): (id, value, status, comment)}."""
     providers, months = _months_and_providers(rows)
     found = MonthlyValue.objects.filter(
         provider_id__in=providers, month__in=months
     ).values_list(
-        "id", "provider_id", "month", "element_id", "sex", "value", "data_status"
+        "id",
+        "provider_id",
+        "month",
+        "element_id",
+        "sex",
+        "value",
+        "data_status",
+        "comment",
     )
     return {
-        (provider, month, element, sex): (pk, value, status)
-        for pk, provider, month, element, sex, value, status in found
+        (provider, month, element, sex): (pk, value, status, comment)
+        for pk, provider, month, element, sex, value, status, comment in found
     }
 
 
 def _split_errors(rows, existing):
     """Women + men must not exceed the total, after the file is applied."""
-    merged = {key: value for key, (_pk, value, _s) in existing.items()}
+    merged = {key: found[1] for key, found in existing.items()}
     first_line = {}
     for row in rows:
         merged[row.key] = row.value
@@ -141,8 +199,34 @@ def _split_errors(rows, existing):
     return errors
 
 
+def _locked_errors(plan, reporting):
+    """One error per accepted (locked) month the file would change."""
+    first = {}
+    for change in plan:
+        row = change.row
+        month = reporting.get((row.provider.pk, row.month))
+        if month is not None and month.is_locked:
+            first.setdefault((row.provider.pk, row.month), row)
+    return [
+        RowError(
+            row.line,
+            "monat",
+            _(
+                "%(key)s %(month)s ist abgenommen und gesperrt. Änderungen erst, "
+                "nachdem das Ministerium den Monat wieder geöffnet hat."
+            )
+            % {"key": row.provider.regional_key, "month": month_key(row.month)},
+        )
+        for row in first.values()
+    ]
+
+
 def _classify(rows, existing, report):
-    """[(row, existing id or None, old value)] of rows that change something."""
+    """[PlannedChange] of the rows that change something.
+
+    A row that only moves a value to another data status (t-0 → t-3) changes
+    it too, and so gets its own history entry.
+    """
     plan = []
     for row in rows:
         summary = report.summaries.get((row.provider.pk, row.month))
@@ -152,42 +236,53 @@ def _classify(rows, existing, report):
         found = existing.get(row.key)
         if found is None:
             summary.created += 1
-            plan.append((row, None, None))
+            plan.append(PlannedChange(row, None, None, ""))
         elif found[1] == row.value and found[2] == row.status:
             summary.unchanged += 1
         else:
             summary.changed += 1
-            plan.append((row, found[0], found[1]))
+            plan.append(PlannedChange(row, *found))
     return plan
 
 
-def _write_values(plan, record, user, reason, now):
+def _write_values(plan, record, user, reasons, now):
+    """Insert and update the planned values, one history entry each.
+
+    ``reasons`` maps each row's line to (comment, history reason).
+    """
     common = {
         "source": Source.IMPORT,
         "source_import": record,
-        "comment": "",
         "changed_at": now,
         "changed_by": user,
     }
     created, updated = [], []
-    for row, pk, _old in plan:
-        value = MonthlyValue(pk=pk, value=row.value, data_status=row.status, **common)
-        if pk is None:
+    for change in plan:
+        row = change.row
+        value = MonthlyValue(
+            pk=change.pk,
+            value=row.value,
+            data_status=row.status,
+            comment=reasons[row.line][0],
+            **common,
+        )
+        if change.pk is None:
             value.provider, value.month = row.provider, row.month
             value.element, value.sex = row.element, row.sex
-            created.append(value)
+            created.append((value, change))
         else:
-            updated.append(value)
-    MonthlyValue.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    _update_values(updated, record, user, now)
-    values = iter(created + updated)
-    olds = [old for _r, pk, old in plan if pk is None] + [
-        old for _r, pk, old in plan if pk is not None
-    ]
+            updated.append((value, change))
+    MonthlyValue.objects.bulk_create([v for v, _c in created], batch_size=BATCH_SIZE)
+    _update_values([v for v, _c in updated], record, user, now)
     MonthlyValueChange.objects.bulk_create(
         (
-            value_change(value, old, reason)
-            for value, old in zip(values, olds, strict=True)
+            value_change(
+                value,
+                change.old_value,
+                reasons[change.row.line][1],
+                old_status=change.old_status,
+            )
+            for value, change in created + updated
         ),
         batch_size=BATCH_SIZE,
     )
@@ -212,15 +307,17 @@ def _update_values(values, record, user, now):
         for start in range(0, len(values), 1000):
             part = values[start : start + 1000]
             rows = ", ".join(
-                ["(CAST(%s AS BIGINT), CAST(%s AS NUMERIC), %s)"] * len(part)
+                ["(CAST(%s AS BIGINT), CAST(%s AS NUMERIC), %s, %s)"] * len(part)
             )
-            params = [p for v in part for p in (v.pk, v.value, v.data_status)]
+            params = [
+                p for v in part for p in (v.pk, v.value, v.data_status, v.comment)
+            ]
             cursor.execute(
                 f"UPDATE {table} SET value = v.value, data_status = v.status, "  # noqa: S608
-                "source = %s, source_import_id = %s, comment = '', changed_at = %s, "
-                "changed_by_id = %s FROM (SELECT column1 AS id, column2 AS value, "
-                f"column3 AS status FROM (VALUES {rows}) AS x) AS v "
-                f"WHERE {table}.id = v.id",
+                "source = %s, source_import_id = %s, comment = v.comment, "
+                "changed_at = %s, changed_by_id = %s FROM (SELECT column1 AS id, "
+                "column2 AS value, column3 AS status, column4 AS comment "
+                f"FROM (VALUES {rows}) AS x) AS v WHERE {table}.id = v.id",
                 constants + params,
             )
 
@@ -239,11 +336,12 @@ def _write_reporting_months(rows, reporting, report, user, now):
             continue
         else:
             updated.append(month)
+        withdraw_completion(month, user, now)
         month.data_status, month.version = status[key], month.version + 1
         month.updated_at, month.updated_by = now, user
     ReportingMonth.objects.bulk_create(created, batch_size=BATCH_SIZE)
     ReportingMonth.objects.bulk_update(
         updated,
-        ["data_status", "version", "updated_at", "updated_by"],
+        ["data_status", "version", "updated_at", "updated_by", "approval"],
         batch_size=BATCH_SIZE,
     )

@@ -69,6 +69,32 @@ class Summary:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something that looks wrong but may be right: needs a reason to import.
+
+    ``key`` names it in the form that collects the reasons (stable for the
+    same file): ``z<line>`` for a value, ``s-<AGS>-<month>`` for a month.
+    """
+
+    key: str
+    line: int
+    provider: object
+    month: datetime.date
+    message: str
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One value the import writes: old → new, with the data status."""
+
+    row: Row
+    pk: int | None  # of the existing value; None for a new one
+    old_value: Decimal | None
+    old_status: str
+    old_comment: str = ""
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -77,6 +103,9 @@ class ImportReport:
     errors: list = field(default_factory=list)
     summaries: dict = field(default_factory=dict)  # (provider pk, month) → Summary
     record: Import | None = None
+    warnings: list = field(default_factory=list)  # ImportWarning
+    unexplained: list = field(default_factory=list)  # warnings without a reason
+    changes: list = field(default_factory=list)  # PlannedChange
 
     @property
     def ok(self):

@@ -2,17 +2,26 @@
 
 - ``DataElement``: a raw monthly figure such as ``elb`` (the ministry may add
   more in the admin).
-- ``ReportingMonth``: one provider's month: its data status (t-0 / t-3) and
-  the version number that guards against silent overwrites.
+- ``ReportingMonth``: one provider's month: its data status (t-0 / t-3), the
+  version number that guards against silent overwrites, and whether it is
+  complete or accepted (``approval``); ``ReportingMonthEvent`` keeps each
+  step of that workflow.
 - ``MonthlyValue``: (provider, month, element, sex) → value.
 - ``MonthlyValueChange``: every change of a value (old, new, who, when, why,
   source), never deleted.
 - ``Import``: one imported statistics file.
+- ``StagedImport``: a file checked in a dry run, kept (with its SHA-256)
+  until its uploader imports exactly it.
+- ``ReportingCalendar``: when a ministry's providers must report (one per
+  ministry; without one the defaults of ``deadlines.py`` apply).
+- ``Reminder``: one reminder e-mail about one deadline of one provider's
+  month; its unique constraint makes sure it goes out only once.
 
 The indicators a target refers to are listed in registry.py.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
 
+from . import deadlines
 from .registry import Unit
 
 VALUE_DIGITS = 16
@@ -125,8 +135,24 @@ def _user_field(verbose_name, related_name):
     )
 
 
+class MonthApproval(models.TextChoices):
+    """Where a month stands in the workflow (DHIS2: complete, then approve)."""
+
+    OPEN = "open", _("offen")
+    COMPLETE = "complete", _("vollständig gemeldet")
+    ACCEPTED = "accepted", _("abgenommen")
+
+
+class MonthAction(models.TextChoices):
+    COMPLETE = "complete", _("als vollständig gemeldet")
+    ACCEPT = "accept", _("abgenommen")
+    REOPEN = "reopen", _("wieder geöffnet")
+    WITHDRAW = "withdraw", _("Meldung zurückgenommen, weil Werte geändert wurden")
+
+
 class ReportingMonth(models.Model):
-    """One provider's month: data status and version for optimistic locking."""
+    """One provider's month: data status, version for optimistic locking and
+    its approval (an accepted month is locked)."""
 
     provider = _provider_field("reporting_months")
     month = models.DateField(_("Monat"), help_text=_("Immer der Erste des Monats"))
@@ -139,6 +165,12 @@ class ReportingMonth(models.Model):
     version = models.PositiveIntegerField(_("Version"), default=0)
     updated_at = models.DateTimeField(_("Zuletzt geändert am"), null=True)
     updated_by = _user_field(_("Zuletzt geändert von"), "+")
+    approval = models.CharField(
+        _("Meldung"),
+        max_length=10,
+        choices=MonthApproval.choices,
+        default=MonthApproval.OPEN,
+    )
 
     class Meta:
         verbose_name = _("Berichtsmonat")
@@ -153,6 +185,40 @@ class ReportingMonth(models.Model):
     def __str__(self):
         return f"{self.provider.short_name} {self.month:%Y-%m}"
 
+    @property
+    def is_locked(self):
+        """An accepted month refuses every change until it is reopened."""
+        return self.approval == MonthApproval.ACCEPTED
+
+
+class ReportingMonthEvent(models.Model):
+    """One step of a month's workflow: completed, accepted, reopened …"""
+
+    reporting_month = models.ForeignKey(
+        ReportingMonth,
+        verbose_name=_("Berichtsmonat"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("Schritt"), max_length=10, choices=MonthAction.choices)
+    old_approval = models.CharField(
+        _("Vorher"), max_length=10, choices=MonthApproval.choices
+    )
+    new_approval = models.CharField(
+        _("Nachher"), max_length=10, choices=MonthApproval.choices
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+    acted_at = models.DateTimeField(_("Wann"))
+    acted_by = _user_field(_("Wer"), "+")
+
+    class Meta:
+        verbose_name = _("Schritt der Meldung eines Monats")
+        verbose_name_plural = _("Schritte der Meldung eines Monats")
+        ordering = ["reporting_month", "-acted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.reporting_month}: {self.get_action_display()}"
+
 
 class Import(models.Model):
     """One imported statistics file (CSV or XLSX); only complete imports."""
@@ -165,6 +231,7 @@ class Import(models.Model):
     created = models.PositiveIntegerField(_("Neue Werte"), default=0)
     changed = models.PositiveIntegerField(_("Geänderte Werte"), default=0)
     unchanged = models.PositiveIntegerField(_("Unveränderte Werte"), default=0)
+    sha256 = models.CharField(_("SHA-256 der Datei"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("Import")
@@ -243,6 +310,13 @@ class MonthlyValueChange(models.Model):
     new_value = models.DecimalField(
         _("Neuer Wert"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
     )
+    old_data_status = models.CharField(
+        _("Alter Datenstand"),
+        max_length=2,
+        choices=DataStatus.choices,
+        blank=True,
+        help_text=_("Leer beim ersten Eintrag eines Werts"),
+    )
     data_status = models.CharField(
         _("Datenstand"), max_length=2, choices=DataStatus.choices
     )
@@ -266,3 +340,153 @@ class MonthlyValueChange(models.Model):
 
     def __str__(self):
         return f"{self.monthly_value}: {self.old_value} → {self.new_value}"
+
+    @property
+    def status_changed(self):
+        """Whether this change moved the value to another data status."""
+        return bool(self.old_data_status) and self.old_data_status != self.data_status
+
+
+class ReportingCalendar(models.Model):
+    """When the providers of one ministry must report their monthly figures."""
+
+    ministry = models.OneToOneField(
+        Organisation,
+        verbose_name=_("Ministerium"),
+        on_delete=models.PROTECT,
+        related_name="reporting_calendar",
+        limit_choices_to={"kind": OrganisationKind.MINISTRY},
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("Meldefrist: Tag des Folgemonats"),
+        default=deadlines.DEFAULT_DUE_DAY,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Die Werte für Januar sind z. B. bis zum 20. Februar fällig."),
+    )
+    final_after_months = models.PositiveSmallIntegerField(
+        _("Endgültige Werte (t-3): Monate nach der Meldefrist"),
+        default=deadlines.DEFAULT_FINAL_AFTER_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("Erinnerung: Tage vor der Frist"),
+        default=deadlines.DEFAULT_REMIND_DAYS_BEFORE,
+        validators=[MaxValueValidator(27)],
+        help_text=_("0: keine Erinnerung vor der Frist, nur nach ihr."),
+    )
+    reporting_since = models.DateField(
+        _("Meldepflicht ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Erster Monat, der gemeldet werden muss; leer: ab dem ersten Monat, "
+            "für den ein Träger Werte hat."
+        ),
+    )
+    updated_at = models.DateTimeField(_("Zuletzt geändert am"), null=True)
+    updated_by = _user_field(_("Zuletzt geändert von"), "+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Meldekalender")
+        verbose_name_plural = _("Meldekalender")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=28),
+                name="calendar_due_day_in_every_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_after_months__gte=1, final_after_months__lte=12),
+                name="calendar_final_after_1_to_12_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_days_before__lte=27),
+                name="calendar_remind_at_most_27_days_before",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.ministry)
+
+    @property
+    def rules(self):
+        return deadlines.CalendarRules(
+            due_day=self.due_day,
+            final_after_months=self.final_after_months,
+            remind_days_before=self.remind_days_before,
+            reporting_since=self.reporting_since,
+        )
+
+
+class Reminder(models.Model):
+    """A reminder about one deadline of one provider's month, sent once."""
+
+    provider = _provider_field("reminders")
+    month = models.DateField(_("Monat"))
+    deadline_kind = models.CharField(
+        _("Frist"), max_length=2, choices=deadlines.Deadline.choices
+    )
+    stage = models.CharField(
+        _("Anlass"), max_length=10, choices=deadlines.ReminderStage.choices
+    )
+    deadline = models.DateField(_("Fällig am"))
+    recipients = models.TextField(
+        _("Empfänger"), help_text=_("Name und Adresse, eine Zeile je Empfänger")
+    )
+    sent_at = models.DateTimeField(_("Versandt am"))
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        ordering = ["provider", "month", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "month", "deadline_kind", "stage"],
+                name="one_reminder_per_deadline_and_stage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider.short_name} {self.month:%Y-%m} {self.stage}"
+
+    @property
+    def recipient_list(self):
+        return [line for line in self.recipients.splitlines() if line]
+
+
+class StagedImport(models.Model):
+    """A file checked in a dry run and kept until its uploader imports it.
+
+    The import reads exactly these bytes (checked against ``sha256``), so
+    what was checked is what is imported, without a second upload. The file
+    lies under MEDIA_ROOT, which is never served.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Hochgeladen von"),
+        on_delete=models.PROTECT,
+        related_name="staged_imports",
+    )
+    uploaded_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+    file_name = models.CharField(_("Dateiname"), max_length=255)
+    file = models.FileField(_("Datei"), upload_to="importe/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"))
+    imported = models.OneToOneField(
+        Import,
+        verbose_name=_("Import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staged",
+    )
+
+    class Meta:
+        verbose_name = _("Geprüfte Importdatei")
+        verbose_name_plural = _("Geprüfte Importdateien")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.file_name

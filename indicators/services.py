@@ -14,15 +14,33 @@ from django.utils.translation import gettext_lazy as _
 
 from zielsteuerung.accounts import policy
 
+from . import validation
 from .models import (
     DataElement,
     DataStatus,
+    MonthAction,
+    MonthApproval,
     MonthlyValue,
     MonthlyValueChange,
     ReportingMonth,
+    ReportingMonthEvent,
     Source,
 )
 from .months import add_months, months_of_year
+
+
+class MonthLocked(PermissionDenied):
+    """The month is accepted: its values change only after it is reopened."""
+
+    def __init__(self, reporting_month):
+        super().__init__(
+            _(
+                "%(month)s ist abgenommen und gesperrt. Änderungen erst, nachdem "
+                "das Ministerium den Monat mit Begründung wieder geöffnet hat."
+            )
+            % {"month": f"{reporting_month.month:%m/%Y}"}
+        )
+        self.reporting_month = reporting_month
 
 
 class MonthConflict(Exception):
@@ -46,7 +64,10 @@ def reporting_month_for(provider, month):
         .select_related("updated_by")
         .first()
     )
-    return found or ReportingMonth(provider=provider, month=month)
+    if found is None:
+        return ReportingMonth(provider=provider, month=month)
+    found.provider = provider  # the caller's, fetched through the policy
+    return found
 
 
 @dataclass
@@ -102,34 +123,72 @@ def month_values_save(
     acting_user,
     comments=None,
     reason="",
+    status_reason="",
 ):
     """Save the grid of one month; return how many values changed.
 
     ``values`` maps (element, sex) to a Decimal, ``comments`` element codes to
     the comment that explains a change. Raises MonthConflict when the month's
-    version is no longer ``version``.
+    version is no longer ``version``, MonthLocked when it is accepted.
+    Setting a final month back to t-0 needs ``status_reason``.
     """
     _check_may_edit(acting_user, provider, reason)
     reporting, _created = ReportingMonth.objects.select_for_update().get_or_create(
         provider=provider, month=month
     )
+    if reporting.is_locked:
+        raise MonthLocked(reporting)
     if reporting.version != version:
         raise MonthConflict(reporting)
+    existing = MonthlyValue.objects.filter(provider=provider, month=month).exists()
+    if validation.downgrade_needs_reason(
+        reporting.data_status, data_status, has_values=existing
+    ):
+        if not status_reason.strip():
+            raise PermissionDenied(
+                _("Der Monat ist endgültig (t-3). Zurück auf t-0 nur mit Begründung.")
+            )
+        reason = "; ".join(t for t in (status_reason.strip(), reason) if t)
     now = timezone.now()
     changes = _apply_values(
         provider, month, values, comments or {}, data_status, reason, acting_user, now
     )
     status_changed = reporting.data_status != data_status
-    if status_changed:
-        MonthlyValue.objects.filter(provider=provider, month=month).update(
-            data_status=data_status
-        )
     if changes or status_changed:
+        withdraw_completion(reporting, acting_user, now)
         reporting.data_status = data_status
         reporting.version += 1
         reporting.updated_at, reporting.updated_by = now, acting_user
         reporting.save()
     return changes
+
+
+def month_step_record(reporting, action, target, user, reason="", now=None):
+    """Move ``reporting`` (locked by the caller) to approval ``target``.
+
+    Every step of a month's workflow goes through here, so each one is in
+    the month's history.
+    """
+    ReportingMonthEvent.objects.create(
+        reporting_month=reporting,
+        action=action,
+        old_approval=reporting.approval,
+        new_approval=target,
+        reason=reason,
+        acted_at=now or timezone.now(),
+        acted_by=user,
+    )
+    reporting.approval = target
+    if reporting.pk:
+        reporting.save(update_fields=["approval"])
+
+
+def withdraw_completion(reporting, user, now):
+    """Values of a complete month changed: it must be reported again."""
+    if reporting.approval == MonthApproval.COMPLETE:
+        month_step_record(
+            reporting, MonthAction.WITHDRAW, MonthApproval.OPEN, user, now=now
+        )
 
 
 def _check_may_edit(user, provider, reason):
@@ -140,6 +199,11 @@ def _check_may_edit(user, provider, reason):
 
 
 def _apply_values(provider, month, values, comments, status, reason, user, now):
+    """Write changed values and the history of each; return how many changed.
+
+    A value counts as changed when its number or its data status changes:
+    moving a month from t-0 to t-3 leaves one history entry per value.
+    """
     existing = {
         (v.element_id, v.sex): v
         for v in MonthlyValue.objects.select_for_update().filter(
@@ -149,24 +213,35 @@ def _apply_values(provider, month, values, comments, status, reason, user, now):
     created, updated, history = [], [], []
     for (element, sex), value in values.items():
         why = "; ".join(t for t in (comments.get(element.code, ""), reason) if t)
-        current = existing.get((element.pk, sex))
-        if current is not None and current.value == value:
-            continue
-        old = None if current is None else current.value
+        current = existing.pop((element.pk, sex), None)
         if current is None:
             current = MonthlyValue(provider=provider, month=month, element=element)
             current.sex = sex
             created.append(current)
-        else:
+            history.append((current, None, "", why))
+        elif current.value != value or current.data_status != status:
             updated.append(current)
-        current.value, current.data_status, current.comment = value, status, why
+            history.append((current, current.value, current.data_status, why))
+        else:
+            continue
+        if current.value != value:
+            current.comment = why
+        current.value, current.data_status = value, status
         current.source, current.source_import = Source.MANUAL, None
         current.changed_at, current.changed_by = now, user
-        history.append((current, old))
+    # Values not in the form (e.g. of an element no longer split by sex)
+    # follow the month's data status too, with history.
+    for current in existing.values():
+        if current.data_status != status:
+            updated.append(current)
+            history.append((current, current.value, current.data_status, reason))
+            current.data_status = status
+            current.changed_at, current.changed_by = now, user
     MonthlyValue.objects.bulk_create(created)
     MonthlyValue.objects.bulk_update(updated, _UPDATED_FIELDS)
     MonthlyValueChange.objects.bulk_create(
-        value_change(value, old, value.comment) for value, old in history
+        value_change(value, old, why, old_status=old_status)
+        for value, old, old_status, why in history
     )
     return len(history)
 
@@ -182,11 +257,15 @@ _UPDATED_FIELDS = [
 ]
 
 
-def value_change(value, old, reason):
-    """The history record of ``value`` (saved) changing from ``old``."""
+def value_change(value, old, reason, *, old_status=""):
+    """The history record of ``value`` (saved) changing from ``old``.
+
+    ``old_status`` is the data status before the change ("" for a new value).
+    """
     return MonthlyValueChange(
         monthly_value_id=value.pk,
         old_value=old,
+        old_data_status=old_status or "",
         new_value=value.value,
         data_status=value.data_status,
         source=value.source,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zielsteuerung.numbers import NumberFormatError, format_decimal, parse_decimal
 
-from .models import VALUE_DIGITS, VALUE_PLACES
+from .models import VALUE_DIGITS, VALUE_PLACES, DataStatus
 
 # A value that moves more than this against a reference needs a comment.
 PLAUSIBILITY_LIMIT = Decimal("0.30")
@@ -70,6 +70,25 @@ def split_error(total, women, men):
     }
 
 
+REFERENCE_LABELS = {
+    "previous": _("Vormonat"),
+    "last_year": _("Vorjahresmonat"),
+}
+
+
+def jump_references(previous, last_year):
+    """[(label, value)] of the references a value is compared with.
+
+    ``previous`` is the value of the month before, ``last_year`` of the same
+    month a year earlier; either may be None.
+    """
+    pairs = [
+        (REFERENCE_LABELS["previous"], previous),
+        (REFERENCE_LABELS["last_year"], last_year),
+    ]
+    return [(label, value) for label, value in pairs if value is not None]
+
+
 def relative_jump(reference, value):
     """The relative change from ``reference`` to ``value``; None without base."""
     if reference in (None, 0) or value is None:
@@ -92,3 +111,15 @@ def implausible_jumps(value, references):
                 }
             )
     return messages
+
+
+def downgrade_needs_reason(old_status, new_status, *, has_values):
+    """Setting a final (t-3) month with figures back to t-0 needs a reason.
+
+    The grid asks for it; the import flags it as a warning (``import_warnings``).
+    """
+    return (
+        has_values
+        and old_status == DataStatus.FINAL
+        and new_status == DataStatus.PROVISIONAL
+    )

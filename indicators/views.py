@@ -14,9 +14,16 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
-from . import services
+from . import approval, services, validation
 from .forms import MonthGridForm, format_for_input, grid_layout
-from .models import SEX_BY_FILE_CODE, SEX_FILE_CODES, DataElement, Sex
+from .models import (
+    SEX_BY_FILE_CODE,
+    SEX_FILE_CODES,
+    DataElement,
+    MonthAction,
+    MonthApproval,
+    Sex,
+)
 from .months import add_months, month_label
 
 
@@ -52,10 +59,15 @@ def index(request):
 
 def month_grid(request, regional_key, month):
     provider = provider_for(request.user, regional_key)
-    can_edit = policy.can_edit_figures(request.user, provider)
-    if request.method == "POST" and not can_edit:
+    if request.method == "POST" and not policy.can_edit_figures(request.user, provider):
         raise PermissionDenied(_("Sie dürfen diese Monatswerte nicht ändern."))
     rows, reporting = services.month_grid(provider, month)
+    if request.method == "POST" and reporting.is_locked:
+        messages.error(request, services.MonthLocked(reporting).args[0])
+        return redirect("indicators:grid", provider.regional_key, month)
+    can_edit = policy.can_edit_figures(request.user, provider) and not (
+        reporting.is_locked
+    )
     need_reason = policy.figure_changes_need_reason(request.user)
     form = MonthGridForm(
         request.POST or None, rows=rows, reporting=reporting, need_reason=need_reason
@@ -74,13 +86,15 @@ def _post(request, form, provider, month, reporting):
     need_reason = "reason" in form.fields
     if request.POST.get("version") != str(reporting.version):
         return _conflict_form(request, provider, month, need_reason)
-    if not form.is_valid():
-        messages.error(request, _("Bitte korrigieren Sie die markierten Werte."))
+    if not form.is_valid():  # the page's error summary lists every problem
         return form, None, reporting
     try:
         changed = _save(form, provider, month, request.user)
     except services.MonthConflict:  # saved in between: caught under the row lock
         return _conflict_form(request, provider, month, need_reason)
+    except services.MonthLocked as locked:  # accepted in between
+        messages.error(request, locked.args[0])
+        return redirect("indicators:grid", provider.regional_key, month)
     messages.success(request, _saved_message(changed))
     return redirect("indicators:grid", provider.regional_key, month)
 
@@ -95,6 +109,7 @@ def _save(form, provider, month, user):
         data_status=data["data_status"],
         version=data["version"],
         reason=data.get("reason", ""),
+        status_reason=data.get("status_reason", ""),
         acting_user=user,
     )
 
@@ -111,12 +126,17 @@ def _conflict_form(request, provider, month, need_reason):
     """The form again over the values saved meanwhile, with what was typed.
 
     Fields left empty take the other person's value; typed values stay, and
-    the other's differing values are shown beside them. The version becomes
+    the other's differing values are shown beside them; a month the other
+    person made final stays final. The version becomes
     the current one, so saving again overwrites on purpose, not by accident.
     """
     rows, reporting = services.month_grid(provider, month)
     data = request.POST.copy()
     data["version"] = str(reporting.version)
+    if validation.downgrade_needs_reason(
+        reporting.data_status, data.get("data_status"), has_values=True
+    ):  # the other person made the month final: keep it so
+        data["data_status"] = reporting.data_status
     theirs = {}
     for row in rows:
         for cell in row.cells.values():
@@ -152,10 +172,26 @@ def _render_grid(request, provider, month, form, reporting, can_edit, theirs):
             "rows": grid_layout(form, theirs),
             "reporting": reporting,
             "can_edit": can_edit,
+            "can_import": policy.can_edit_figures(request.user, provider),
             "conflict": theirs is not None,
             "sex_codes": SEX_FILE_CODES,
+            **_workflow(request.user, reporting),
         },
     )
+
+
+def _workflow(user, reporting):
+    """What the page says and offers about completing and accepting the month."""
+    actions = approval.available_actions(user, reporting)
+    last_step = None
+    if reporting.pk and reporting.approval != MonthApproval.OPEN:
+        last_step = reporting.events.select_related("acted_by").first()
+    return {
+        "last_step": last_step,
+        "can_complete": MonthAction.COMPLETE in actions,
+        "can_accept": MonthAction.ACCEPT in actions,
+        "can_reopen": MonthAction.REOPEN in actions,
+    }
 
 
 def value_history(request, regional_key, month, code, sex_code):

@@ -1,6 +1,7 @@
 """The entry grid: access, validation, history, plausibility and conflicts."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -171,8 +172,8 @@ def test_grid_saves_german_and_plain_notation_with_history(
     assert set(MonthlyValue.objects.values_list("source", flat=True)) == {"manual"}
 
     page = client.get(grid_url(coesfeld)).content.decode()
-    assert 'value="8512"' in page
-    assert 'value="1234567,89"' in page
+    assert 'value="8.512"' in page  # with thousands separators, as typed
+    assert 'value="1.234.567,89"' in page
 
 
 def test_history_records_old_and_new_value_with_source(
@@ -258,9 +259,11 @@ def test_jump_of_more_than_30_percent_needs_a_comment(
     assert "Vormonat" in response.content.decode()
     data = post_data(response, **{"v-integrationen-total": "210"})  # +40 %
     response = client.post(grid_url(coesfeld), data)
-    errors = response.context["form"].errors
-    assert "+40,0 % gegenüber Vormonat (150)" in errors["v-integrationen-total"][0]
-    assert "begründen" in errors["c-integrationen"][0]
+    form = response.context["form"]
+    # A warning at the value, the error at the comment it needs.
+    assert "v-integrationen-total" not in form.errors
+    assert "+40,0 % gegenüber Vormonat (150)" in form.warnings["v-integrationen-total"]
+    assert "begründen" in form.errors["c-integrationen"][0]
     assert not MonthlyValue.objects.filter(month=JAN).exists()
 
     data["c-integrationen"] = "Sondereffekt: Saisonstart im Gartenbau"
@@ -338,7 +341,7 @@ def test_second_save_over_a_newer_change_is_refused_and_shows_the_other_values(
     # I see the other's value beside mine; the blank field takes theirs.
     form = response.context["form"]
     assert form["v-elb-total"].value() == "8450"
-    assert form["v-bg-total"].value() == "4400"
+    assert form["v-bg-total"].value() == "4.400"
     assert "Inzwischen gespeichert: 8.500" in response.content.decode()
     assert form["version"].value() == "2"
 
@@ -348,3 +351,54 @@ def test_second_save_over_a_newer_change_is_refused_and_shows_the_other_values(
     assert MonthlyValue.objects.get(element__code="elb").value == Decimal(8450)
     assert MonthlyValue.objects.get(element__code="lzb").value == Decimal(3489)
     assert ReportingMonth.objects.get().version == 3
+
+
+# --- how the grid reads ---------------------------------------------------------
+
+
+def test_a_jump_is_shown_as_a_warning_and_the_summary_links_to_the_comment(
+    client_for, coesfeld_user, coesfeld
+):
+    put(coesfeld, DEC, coesfeld_user, "integrationen", "150")
+    client = client_for(coesfeld_user)
+    data = post_data(client.get(grid_url(coesfeld)), **{"v-integrationen-total": "210"})
+    content = client.post(grid_url(coesfeld), data).content.decode()
+    assert "<title>Fehler: Monatswerte Januar 2023" in content
+    summary = content[content.index("data-error-summary") :]
+    summary = summary[: summary.index("</div>")]
+    assert 'href="#id_c-integrationen"' in summary
+    assert "Bitte begründen Sie die auffällige Veränderung von Integrationen" in summary
+    (value_input,) = re.findall(
+        r'<input[^>]*name="v-integrationen-total"[^>]*>', content
+    )
+    assert "border-warning" in value_input
+    assert "is-invalid" not in value_input
+    assert 'id="id_v-integrationen-total-warn"' in content
+    assert "Hinweis:</span> Auffällige Veränderung: +40,0 %" in content
+
+
+def test_a_valid_page_has_no_error_summary(client_for, coesfeld_user, coesfeld):
+    content = client_for(coesfeld_user).get(grid_url(coesfeld)).content.decode()
+    assert "data-error-summary" not in content
+    assert "<title>Fehler:" not in content
+
+
+def test_history_links_are_out_of_the_tab_order_but_the_month_history_is_not(
+    client_for, coesfeld_user, coesfeld
+):
+    put(coesfeld, JAN, coesfeld_user, "elb", "8500")
+    content = client_for(coesfeld_user).get(grid_url(coesfeld)).content.decode()
+    history = reverse("indicators:history", args=["05558", JAN, "elb", "insgesamt"])
+    assert f'<a tabindex="-1" href="{history}">' in content
+    month_history = reverse("indicators:month_history", args=["05558", JAN])
+    assert f'href="{month_history}">Verlauf des Monats</a>' in content
+
+
+def test_each_cell_has_a_label_that_the_narrow_layout_shows(
+    client_for, coesfeld_user, coesfeld
+):
+    content = client_for(coesfeld_user).get(grid_url(coesfeld)).content.decode()
+    assert (
+        '<label class="cell-label" for="id_v-elb-women"><span class="visually-hidden">'
+        "Erwerbsfähige Leistungsberechtigte (eLb) – </span>Frauen</label>"
+    ) in content

@@ -10,6 +10,7 @@ def navigation(request):
     return {
         "nav_can_edit_agreements": policy.can_edit_agreements(user),
         "nav_is_ministry": policy.is_ministry_user(user),
+        "nav_can_import": policy.can_import_figures(user),
         "nav_section": _section(request.resolver_match),
     }
 
@@ -23,7 +24,17 @@ def _section(match):
     if match.namespace == "agreements":
         return "create" if match.url_name == "create" else "agreements"
     if match.namespace == "indicators":
-        return "figures"
+        return _FIGURES_SECTIONS.get(match.url_name, "figures")
     if match.url_name in ("overview", "overview_latest"):
         return "overview"
     return ""
+
+
+# Pages of the figures app with an entry of their own in the navigation.
+_FIGURES_SECTIONS = {
+    "cockpit": "cockpit",
+    "cockpit_latest": "cockpit",
+    "calendar": "cockpit",
+    "import": "import",
+    "import_check": "import",
+}

@@ -1,6 +1,6 @@
-// Forms that tell what to fix: the error summary at the top of a page gets the
-// focus, so keyboard and screen reader users start there; its links move the
-// focus to the field they name.
+// Forms that tell what to fix (GOV.UK error summary): the summary at the top
+// of a page gets the focus, so keyboard and screen reader users start there;
+// each link in it moves the focus to its field and brings its label into view.
 (function () {
   "use strict";
   var summary = document.querySelector("[data-error-summary]");
@@ -12,7 +12,8 @@
     var field = document.getElementById(link.getAttribute("href").slice(1));
     if (!field) { return; }
     event.preventDefault();
-    field.scrollIntoView({ block: "center" });
-    field.focus();
+    var label = document.querySelector("label[for='" + field.id + "']");
+    (label && label.offsetParent ? label : field).scrollIntoView();
+    field.focus({ preventScroll: true });
   });
 })();

@@ -11,7 +11,6 @@ from .conftest import check_accessibility, field, login, screenshot
 DEMO_PASSWORD = "zielsteuerung-demo"
 
 
-
 def test_ministry_writes_an_agreement_and_sees_the_history(page, demo):
     login(page, "ministerium", DEMO_PASSWORD)
     check_accessibility(page)

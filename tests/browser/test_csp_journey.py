@@ -1,12 +1,10 @@
 """The Content-Security-Policy in a real browser: no page breaks it."""
 
-
 from agreements.models import Agreement
 
 from .conftest import login
 
 DEMO_PASSWORD = "zielsteuerung-demo"
-
 
 
 def test_no_page_violates_the_content_security_policy(page, demo):

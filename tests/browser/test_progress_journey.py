@@ -9,7 +9,6 @@ from .conftest import check_accessibility, field, login, screenshot
 DEMO_PASSWORD = "zielsteuerung-demo"
 
 
-
 def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo):
     login(page, "ministerium", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Braucht Aufmerksamkeit")).to_be_visible()

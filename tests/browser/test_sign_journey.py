@@ -14,7 +14,6 @@ from .conftest import check_accessibility, field, login, screenshot
 DEMO_PASSWORD = "zielsteuerung-demo"
 
 
-
 def borken():
     return Agreement.objects.get(provider__short_name="Borken", year=2023)
 

@@ -6,7 +6,7 @@ never test roles themselves: they ask this module, and fetch objects through
 the scopes it returns so that an object out of scope answers 404.
 """
 
-from .models import Organisation, Role
+from .models import Organisation, Role, User
 
 
 def _organisation(user):
@@ -167,3 +167,58 @@ def needs_second_factor(user):
         return True
     supervisor = organisation.supervisor
     return supervisor is not None and supervisor.requires_second_factor
+
+
+# Reporting calendar and the monthly reporting workflow.
+
+
+def can_edit_reporting_calendar(user, ministry):
+    """A ministry's editors set when its providers must report."""
+    return (
+        is_editor(user)
+        and user.organisation_id == ministry.pk
+        and (user.organisation.is_ministry)
+    )
+
+
+def can_complete_months(user, provider):
+    """A provider's own editors report a month as complete (DHIS2: complete)."""
+    return (
+        is_editor(user)
+        and not user.organisation.is_ministry
+        and provider.pk == user.organisation_id
+    )
+
+
+def can_accept_months(user, provider):
+    """The supervising ministry's editors accept a complete month (approve)."""
+    return (
+        is_ministry_user(user)
+        and is_editor(user)
+        and provider.supervisor_id == user.organisation_id
+    )
+
+
+def can_reopen_months(user, provider):
+    """Reopening a complete or accepted month is the ministry's, with a reason."""
+    return can_accept_months(user, provider)
+
+
+def figure_editors(organisations):
+    """The active editors of ``organisations``: who is reminded of deadlines.
+
+    A provider's editors enter its figures; a ministry's editors chase
+    overdue ones.
+    """
+    return User.objects.filter(
+        organisation__in=organisations, role=Role.EDITOR, is_active=True
+    )
+
+
+def can_import_figures(user):
+    """Whether the import is offered (navigation): every editor may import.
+
+    Provider editors import their own figures, ministry editors those of the
+    providers they supervise; the import itself checks each row's provider.
+    """
+    return is_editor(user)

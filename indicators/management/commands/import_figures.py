@@ -34,8 +34,15 @@ class Command(BaseCommand):
             default="",
             help="Grund der Korrektur (für Benutzer des Ministeriums Pflicht).",
         )
+        parser.add_argument(
+            "--warnings-reason",
+            default="",
+            help="Begründung für alle Hinweise der Datei (Sprünge über 30 %%, "
+            "t-0 über t-3); ohne sie wird eine Datei mit Hinweisen nicht importiert.",
+        )
 
     def handle(self, *args, file, user, dry_run=False, reason="", **options):
+        warnings_reason = options.get("warnings_reason", "")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Datei nicht gefunden: {file}")
@@ -49,6 +56,7 @@ class Command(BaseCommand):
                 acting_user=acting_user,
                 dry_run=dry_run,
                 reason=reason,
+                file_reason=warnings_reason,
                 progress=lambda message: self.stdout.write(f"… {message}"),
             )
         except PermissionDenied as error:
@@ -59,10 +67,17 @@ class Command(BaseCommand):
                 f"{report.bad_lines} fehlerhafte Zeilen ({len(report.errors)} Fehler): "
                 "nichts gespeichert."
             )
+        if report.unexplained:
+            raise CommandError(
+                f"{len(report.unexplained)} Hinweise ohne Begründung: nichts "
+                "gespeichert. Mit --warnings-reason begründen."
+            )
 
     def _print(self, report):
         for error in report.errors:
             self.stderr.write(f"Zeile {error.line}, {error.column}: {error.reason}")
+        for warning in report.warnings:
+            self.stdout.write(f"Hinweis Zeile {warning.line}: {warning.message}")
         for summary in report.summary_list():
             self.stdout.write(
                 f"{summary.provider.regional_key} {summary.month:%Y-%m}: "
