@@ -15,7 +15,7 @@ from indicators.registry import Unit
 from zielsteuerung.numbers import format_decimal
 
 from .overview import year_overview
-from .presentation import data_status_text, status_badge
+from .presentation import data_status_text, progress_view, status_badge
 from .progress_views import overview_allowed
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,18 +35,20 @@ def overview_table(user, year):
             _("Bewertung"),
         ]
         formats += [_NUMBER_FORMATS.get(unit, "#,##0"), None]
-    rows = [_provider_row(row, columns) for row in overview.rows]
+    header.append(_("Durch Revision geändert"))
+    formats.append(None)
+    rows = [_provider_row(row, columns, year) for row in overview.rows]
     for land in overview.land_rows:
         values = [land.label, "", "", land.note, ""]
         for cell in land.cells:
             values += [_number(cell.value), ""]
-        rows.append(values)
+        rows.append([*values, ""])
     implied = {column: cell for column, cell, *_rest in overview.comparison}
     values = [_("Landesziel aus den Trägerzielen"), "", "", "", ""]
     for column in columns:
         cell = implied.get(column)
         values += [_number(cell.value) if cell else None, ""]
-    rows.append(values)
+    rows.append([*values, ""])
     return header, rows, formats
 
 
@@ -60,7 +62,7 @@ def _number(outcome):
     return outcome.value if outcome is not None and outcome.computable else None
 
 
-def _provider_row(row, columns):
+def _provider_row(row, columns, year):
     agreement = row.agreement
     status = agreement.get_status_display()
     if not agreement.is_signed:
@@ -74,7 +76,8 @@ def _provider_row(row, columns):
         status,
         data_status_text(judged.judgement.data_status) if judged else "",
     ]
-    for cell in cells:
+    revisions = []
+    for column, cell in zip(columns, cells, strict=True):
         if cell is None or cell.judgement is None:
             values += [None, ""]
             continue
@@ -82,7 +85,10 @@ def _provider_row(row, columns):
             _number(cell.judgement.value),
             str(status_badge(cell.status)[0]) if cell.status else _("Beobachtung"),
         ]
-    return values
+        text = progress_view(cell, year).revision_text
+        if text:
+            revisions.append(f"{column.label}: {text}")
+    return [*values, "; ".join(revisions)]
 
 
 def overview_export(request, year, fmt):

@@ -25,10 +25,15 @@ from django.utils.translation import gettext_lazy
 from indicators import registry
 from indicators.attainment import Status, meets, rounded
 from indicators.calculations import Outcome
-from indicators.judging import latest_month
-from indicators.land import Contribution, implied_land_target, land_value, pooled_series
+from indicators.judging import series_window
+from indicators.land import Contribution, implied_land_target, land_value
 from indicators.registry import Aspect
-from indicators.selectors import FIGURE_VERSION_TABLES, highest_ids
+from indicators.selectors import (
+    FIGURE_VERSION_TABLES,
+    highest_ids,
+    pooled_series_for,
+    providers_with_figures,
+)
 from zielsteuerung.accounts import policy
 
 from .models import (
@@ -40,8 +45,9 @@ from .models import (
     TargetAssessment,
     TargetKind,
 )
-from .presentation import not_computable_reason
-from .progress import load_series, load_statuses, target_progress
+from .presentation import data_status_text, not_computable_reason
+from .progress import TargetProgress
+from .results import current_results
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,12 @@ class Row:
 
     def statuses(self):
         return {progress.status for progress in self.cells.values() if progress.status}
+
+    @property
+    def data_status_text(self):
+        """The data status the row's values rest on (all cells share the months)."""
+        judged = [p.judgement for p in self.cells.values() if p.judgement]
+        return data_status_text(judged[0].data_status) if judged else ""
 
 
 @dataclass
@@ -156,14 +168,14 @@ def agreements_in_force(user, year):
 
 def year_overview(user, year):
     agreements = agreements_in_force(user, year)
-    targets = [t for a in agreements for g in a.goals.all() for t in g.targets.all()]
-    providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
-    series = load_series(providers, targets, year)
-    statuses = load_statuses([a.provider_id for a in agreements], year)
-    rows = [
-        _row(a, series[a.provider_id], year, statuses.get(a.provider_id, {}))
-        for a in agreements
+    entries = [
+        (target, agreement.provider_id)
+        for agreement in agreements
+        for goal in agreement.goals.all()
+        for target in goal.targets.all()
     ]
+    results = current_results(entries, year)
+    rows = [_row(agreement, results) for agreement in agreements]
     columns = sorted(
         {column for row in rows for column in row.cells}, key=Column.sort_key
     )
@@ -174,13 +186,14 @@ def year_overview(user, year):
         for progress in row.cells.values()
         if progress.status
     )
-    land_rows = _land_rows(columns, series, agreements, providers, year, as_of)
-    comparison = _comparison(user, columns, rows, series, year)
+    providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
+    land_rows = _land_rows(columns, agreements, providers, year, as_of)
+    comparison = _comparison(user, columns, rows, year)
     return Overview(year, columns, rows, land_rows, comparison, as_of, counts)
 
 
-def _row(agreement, provider_series, year, statuses):
-    row = Row(agreement=agreement, as_of=latest_month(provider_series, year))
+def _row(agreement, results):
+    row = Row(agreement=agreement)
     achieved = total = 0
     for goal in agreement.goals.all():
         for target in goal.targets.all():
@@ -194,36 +207,40 @@ def _row(agreement, provider_series, year, statuses):
                     )
                 continue
             if column not in row.cells:
-                row.cells[column] = target_progress(
-                    target, provider_series, year, statuses=statuses
-                )
+                row.cells[column] = TargetProgress(target, results[target.pk])
     row.others = (achieved, total)
+    row.as_of = max(
+        (p.as_of for p in row.cells.values() if p.as_of is not None), default=None
+    )
     return row
 
 
-def _land_rows(columns, series, agreements, providers, year, as_of):
+def _land_rows(columns, agreements, providers, year, as_of):
     """The Land over all providers with figures, and over those with agreements."""
-    with_figures = [pk for pk in providers if latest_month(series[pk], year)]
+    with_figures = sorted(providers_with_figures(providers, year))
     with_agreement = [a.provider_id for a in agreements]
     return [
         LandRow(
             _("Land insgesamt"),
             _("alle %(n)s Träger mit Monatswerten") % {"n": len(with_figures)},
-            _land_cells(columns, series, with_figures, year, as_of),
+            _land_cells(columns, with_figures, year, as_of),
         ),
         LandRow(
             _("Träger mit Zielvereinbarung"),
             _("%(n)s Träger mit geltender Vereinbarung %(year)s")
             % {"n": len(with_agreement), "year": year},
-            _land_cells(columns, series, with_agreement, year, as_of),
+            _land_cells(columns, with_agreement, year, as_of),
         ),
     ]
 
 
-def _land_cells(columns, series, provider_ids, year, as_of):
+def _land_cells(columns, provider_ids, year, as_of):
+    """Each column over the pooled figures of ``provider_ids``: one query."""
     if as_of is None or not provider_ids:
         return [LandCell(column) for column in columns]
-    pooled = pooled_series(series, provider_ids)
+    codes = {code for column in columns for code in column.info.elements}
+    first, last = series_window(year)
+    pooled = pooled_series_for(provider_ids, codes, first, last)
     return [
         LandCell(
             column,
@@ -233,22 +250,18 @@ def _land_cells(columns, series, provider_ids, year, as_of):
     ]
 
 
-def _contribution(progress, provider_series, year):
+def _contribution(progress):
     """A provider's target with the base level and weight it is pooled with."""
-    target = progress.target
-    measure = target.indicator_info.measure
+    target, result = progress.target, progress.result
     base = target.baseline_value
     if base is None:
-        base = measure.level(provider_series, year - 1, 12).value
-    weight = measure.weight(provider_series, year - 1, 12)
+        base = result.base_level
     return Contribution(
-        target_value=target.target_value,
-        base_level=base,
-        weight=weight.value if weight is not None else None,
+        target_value=target.target_value, base_level=base, weight=result.weight
     )
 
 
-def _comparison(user, columns, rows, series, year):
+def _comparison(user, columns, rows, year):
     """Per column: the Land target implied by the providers, and the Land's own."""
     own = {
         (t.indicator, t.aspect): t
@@ -259,7 +272,7 @@ def _comparison(user, columns, rows, series, year):
     result = []
     for column in columns:
         contributions = [
-            _contribution(row.cells[column], series[row.agreement.provider_id], year)
+            _contribution(row.cells[column])
             for row in rows
             if column in row.cells and row.cells[column].target.is_numeric
         ]

@@ -8,6 +8,7 @@ the places it was judged at.
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,6 +145,37 @@ class ProgressView:
         if judgement is None or not judgement.value.computable:
             return ""
         return judgement.rule.format(judgement.value.value)
+
+    @property
+    def revision(self):
+        """``(old value, old status, when)`` after a revision of the figures."""
+        result = self.progress.result
+        if result is None or not result.revised:
+            return None
+        old = result.previous_value
+        old_text = (
+            self.judgement.rule.format(old)
+            if old is not None
+            else _("nicht berechenbar")
+        )
+        old_status = (
+            status_badge(result.previous_status)[0] if result.previous_status else ""
+        )
+        return old_text, str(old_status), result.revised_at
+
+    @property
+    def revision_text(self):
+        """``revidiert am 2.12.2026: vorher +1,2 % (auf Kurs)``."""
+        revision = self.revision
+        if revision is None:
+            return ""
+        old, old_status, when = revision
+        when = timezone.localtime(when)
+        text = _("revidiert am %(date)s: vorher %(old)s") % {
+            "date": f"{when.day}.{when.month}.{when.year}",
+            "old": old,
+        }
+        return f"{text} ({old_status})" if old_status else text
 
     @property
     def sort_value(self):

@@ -6,21 +6,26 @@ the one pure function ``indicators.judging.judge``. Values are as of the
 latest month of the agreement's year with figures of the provider.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from indicators.judging import Judgement, judge, latest_month, series_window
+from indicators.judging import course, series_window
 from indicators.selectors import data_statuses_for, series_for
 
 
 @dataclass
 class TargetProgress:
     target: object
-    judgement: Judgement | None = None  # None: a person judges the target
+    result: object = None  # results.CurrentResult; None: a person judges it
+
+    @property
+    def judgement(self):
+        return self.result.judgement if self.result is not None else None
 
     @property
     def is_automatic(self):
-        return self.judgement is not None
+        return self.result is not None
 
     @property
     def assessment(self):
@@ -66,42 +71,41 @@ def load_statuses(providers, year):
     return data_statuses_for(providers, first, last)
 
 
-def target_progress(target, series, year, *, statuses=None, with_course=False):
-    """The progress of one target on the series of its provider."""
-    rule = target.rule()
-    if rule is None:
-        return TargetProgress(target=target)
-    judgement = judge(
-        rule,
-        series,
-        year,
-        as_of=latest_month(series, year),
-        statuses=statuses,
-        with_course=with_course,
-    )
-    return TargetProgress(target=target, judgement=judgement)
-
-
 def agreement_progress(agreement, *, with_course=True):
-    """Every target of ``agreement`` with its progress, grouped by goal."""
+    """Every target of ``agreement`` with its progress, grouped by goal.
+
+    The judgements come from the stored results (recomputed where stale, from
+    the series loaded here anyway); the course of the year is added live.
+    """
+    from .results import current_results
+
     goals = list(agreement.goals.prefetch_related("targets__assessment"))
     targets = [target for goal in goals for target in goal.targets.all()]
-    provider = agreement.provider_id
-    series = load_series([provider], targets, agreement.year)[provider]
-    statuses = load_statuses([provider], agreement.year).get(provider, {})
+    provider, year = agreement.provider_id, agreement.year
+    series = load_series([provider], targets, year)
+    statuses = load_statuses([provider], year)
+    results = current_results(
+        [(target, provider) for target in targets],
+        year,
+        series=series,
+        statuses=statuses,
+    )
+    if with_course:
+        results = {
+            pk: _with_course(result, series[provider], year)
+            for pk, result in results.items()
+        }
     return [
-        (
-            goal,
-            [
-                target_progress(
-                    target,
-                    series,
-                    agreement.year,
-                    statuses=statuses,
-                    with_course=with_course,
-                )
-                for target in goal.targets.all()
-            ],
-        )
+        (goal, [TargetProgress(t, results.get(t.pk)) for t in goal.targets.all()])
         for goal in goals
     ]
+
+
+def _with_course(result, provider_series, year):
+    judgement = result.judgement
+    if judgement.as_of is None:
+        return result
+    points = course(judgement.rule, provider_series, year, judgement.as_of.month)
+    return dataclasses.replace(
+        result, judgement=dataclasses.replace(judgement, course=points)
+    )

@@ -29,6 +29,7 @@ from .models import (
     Source,
 )
 from .months import add_months, months_of_year
+from .services import figures_changed
 
 FIRST = months_of_year(2012)[11]
 LAST = months_of_year(2024)[11]
@@ -251,6 +252,7 @@ def load_demo_figures(*, say=print):
     missing = [provider for provider in providers if provider.pk not in filled]
     with transaction.atomic():
         count = sum(_load_provider(p, elements) for p in missing)
+        figures_changed(missing)
     say(
         f"Monatswerte: {count} Werte für {len(missing)} Träger angelegt, "
         f"{len(filled)} Träger schon vorhanden ({time.perf_counter() - started:.1f} s)."

@@ -40,7 +40,7 @@ from .models import (
     Source,
 )
 from .months import add_months, month_key
-from .services import value_change, withdraw_completion
+from .services import figures_changed, value_change, withdraw_completion
 
 
 def figures_import(
@@ -119,6 +119,7 @@ def _import_rows(rows, report, user, reason, explanations, progress):
     reasons = import_warnings.row_reasons(plan, report.warnings, given, reason)
     _write_values(plan, report.record, user, reasons, now)
     _write_reporting_months(rows, reporting, report, user, now)
+    figures_changed({row.provider.pk for row in rows})
 
 
 def _warnings(rows, plan, reporting):

@@ -138,7 +138,7 @@ def judge(rule, series, year, *, as_of=None, statuses=None, with_course=False):
         status=status,
         baseline=baseline,
         figures_baseline=_figures_baseline(rule, series),
-        course=_course(rule, series, year, month) if with_course else (),
+        course=course(rule, series, year, month) if with_course else (),
         data_status=status_ranges(statuses or {}, year, month),
     )
 
@@ -177,7 +177,7 @@ def _figures_baseline(rule, series):
     )
 
 
-def _course(rule, series, year, last_month):
+def course(rule, series, year, last_month):
     """The level month by month, this year (up to ``last_month``) and the last."""
     measure = rule.indicator.measure
     return tuple(

@@ -490,3 +490,28 @@ class StagedImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class FiguresVersion(models.Model):
+    """A counter per provider that moves on whenever one of its figures changes.
+
+    Every write to monthly values (grid, import, demo, a change of data
+    status) goes through ``services.figures_changed``, which counts it up;
+    results computed from the figures (``agreements.results``) remember the
+    version they rest on and are recomputed when it has moved.
+    """
+
+    provider = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures_version",
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Stand der Monatswerte")
+        verbose_name_plural = _("Stände der Monatswerte")
+
+    def __str__(self):
+        return f"{self.provider_id}: {self.version}"

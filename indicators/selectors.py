@@ -9,8 +9,9 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Count, Sum
 
-from .models import MonthlyValue, MonthlyValueChange, ReportingMonth
+from .models import FiguresVersion, MonthlyValue, MonthlyValueChange, ReportingMonth
 
 
 def series_for(providers, codes, first, last):
@@ -31,6 +32,43 @@ def series_for(providers, codes, first, last):
     for provider_id, code, sex, month, value in rows:
         series[(provider_id, code, sex)][month] = value
     return series
+
+
+def pooled_series_for(providers, codes, first, last):
+    """The providers' series summed month by month, in one aggregate query.
+
+    ``{(element code, sex): {month: Decimal}}``; a month counts only where
+    every provider has a value (the number of values equals the number of
+    providers), so a Land value never rests on part of the providers.
+    """
+    provider_ids = [getattr(p, "pk", p) for p in providers]
+    rows = (
+        MonthlyValue.objects.filter(
+            provider_id__in=provider_ids,
+            element__code__in=list(codes),
+            month__gte=first,
+            month__lte=last,
+        )
+        .values_list("element__code", "sex", "month")
+        .annotate(total=Sum("value"), count=Count("id"))
+    )
+    pooled = defaultdict(dict)
+    for code, sex, month, total, count in rows:
+        if count == len(provider_ids):
+            pooled[(code, sex)][month] = total
+    return pooled
+
+
+def providers_with_figures(providers, year):
+    """The ids of ``providers`` with any figure in ``year``, one query."""
+    return set(
+        MonthlyValue.objects.filter(
+            provider_id__in=[getattr(p, "pk", p) for p in providers],
+            month__year=year,
+        )
+        .values_list("provider_id", flat=True)
+        .distinct()
+    )
 
 
 def data_statuses_for(providers, first, last):
@@ -82,3 +120,14 @@ def highest_ids(tables):
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())
+
+
+def figures_versions(providers):
+    """``{provider_id: version}`` of the figures, one query (0 if never written)."""
+    ids = [getattr(p, "pk", p) for p in providers]
+    found = dict(
+        FiguresVersion.objects.filter(provider_id__in=ids).values_list(
+            "provider_id", "version"
+        )
+    )
+    return {pk: found.get(pk, 0) for pk in ids}

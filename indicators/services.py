@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from . import validation
 from .models import (
     DataElement,
     DataStatus,
+    FiguresVersion,
     MonthAction,
     MonthApproval,
     MonthlyValue,
@@ -112,6 +114,27 @@ def month_grid(provider, month):
     return rows, reporting_month_for(provider, month)
 
 
+def figures_changed(provider_ids):
+    """Count the figures version of ``provider_ids`` up: their results are stale.
+
+    Called by every service that writes monthly values or their data status,
+    in the same transaction as the write.
+    """
+    ids = sorted({getattr(p, "pk", p) for p in provider_ids})
+    known = set(
+        FiguresVersion.objects.filter(provider_id__in=ids).values_list(
+            "provider_id", flat=True
+        )
+    )
+    FiguresVersion.objects.bulk_create(
+        [FiguresVersion(provider_id=pk, version=1) for pk in ids if pk not in known],
+        ignore_conflicts=True,
+    )
+    FiguresVersion.objects.filter(provider_id__in=known).update(
+        version=F("version") + 1
+    )
+
+
 @transaction.atomic
 def month_values_save(
     *,
@@ -155,6 +178,7 @@ def month_values_save(
     )
     status_changed = reporting.data_status != data_status
     if changes or status_changed:
+        figures_changed([provider])
         withdraw_completion(reporting, acting_user, now)
         reporting.data_status = data_status
         reporting.version += 1

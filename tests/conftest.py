@@ -244,6 +244,7 @@ def put_figures(db):
 
     from indicators.elements import ensure_default_elements
     from indicators.models import DataElement, MonthlyValue
+    from indicators.services import figures_changed
 
     ensure_default_elements()
     elements = {element.code: element for element in DataElement.objects.all()}
@@ -262,6 +263,7 @@ def put_figures(db):
             )
             for month, value in values.items()
         )
+        figures_changed([provider])
 
     return put
 

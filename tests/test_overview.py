@@ -113,6 +113,11 @@ def test_filters_by_status_and_provider(
 
 
 def _queries_for(client):
+    """Queries of the overview with stored results but without the page cache."""
+    from django.core.cache import cache
+
+    assert client.get(URL).status_code == 200  # stores the results
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL).status_code == 200
     return len(queries)
@@ -131,6 +136,29 @@ def test_query_count_does_not_grow_with_providers(
     # 1 checks whether the cached table is current; with the database cache
     # up to 6 more read and write it (none with Redis).
     assert with_three <= 22
+
+
+def test_after_one_providers_change_only_its_results_are_judged_again(
+    client_for, ministry_user, ministry, coesfeld, put_figures
+):
+    from agreements.models import TargetResult
+
+    client = client_for(ministry_user)
+    for number in range(5):
+        _agreement_with_figures(_provider(ministry, number), put_figures, 110)
+    _agreement_with_figures(coesfeld, put_figures, 110)
+    assert client.get(URL).status_code == 200
+    before = dict(TargetResult.objects.values_list("target_id", "computed_at"))
+    put_figures(coesfeld, "integrationen", months(2023, 7, 1, 400))
+    assert client.get(URL).status_code == 200
+    after = dict(TargetResult.objects.values_list("target_id", "computed_at"))
+    changed = {pk for pk in after if after[pk] != before[pk]}
+    coesfeld_targets = set(
+        Target.objects.filter(goal__agreement__provider=coesfeld).values_list(
+            "pk", flat=True
+        )
+    )
+    assert changed == coesfeld_targets
 
 
 def _get(client):

@@ -66,11 +66,13 @@ def _servers(database_url, count=2):
             [
                 *(sys.executable, "-m", "gunicorn", "zielsteuerung.wsgi"),
                 *("--workers", "1", "--bind", f"127.0.0.1:{port}"),
+                # Each master would otherwise claim ~/.gunicorn/gunicorn.ctl.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         for port in ports
     ]
@@ -92,8 +94,8 @@ def _wait_until_up(url, seconds=30):
         try:
             with urllib.request.urlopen(f"{url}/anmelden/", timeout=2):  # noqa: S310
                 return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)  # not up yet, or still loading Django on a busy machine
     raise AssertionError(f"{url} did not start")
 
 

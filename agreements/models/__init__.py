@@ -33,6 +33,7 @@ from .content import (
     Salutation,
 )
 from .land import LandTarget
+from .results import TargetResult
 from .targets import (
     LEVEL_KINDS,
     NUMERIC_KINDS,
@@ -65,6 +66,7 @@ __all__ = [
     "Target",
     "TargetAssessment",
     "TargetKind",
+    "TargetResult",
     "archive_path",
     "signed_copy_path",
 ]
