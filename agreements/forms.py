@@ -405,6 +405,23 @@ LandTargetFormSet = forms.modelformset_factory(
 )
 
 
+class ExplanationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Erklärung"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Was hinter der Entwicklung steckt und was das Jobcenter unternimmt. "
+            "Das Ministerium sieht die Erklärung auf der Seite der Zielerreichung "
+            "und im Bericht zum Steuerungsdialog."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class ConfirmNumbersForm(forms.Form):
     reason = forms.CharField(
         label=_("Begründung"),

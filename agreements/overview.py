@@ -43,6 +43,7 @@ from .models import (
     QualitativeStatus,
     Target,
     TargetAssessment,
+    TargetExplanation,
     TargetKind,
 )
 from .presentation import data_status_text, not_computable_reason
@@ -159,7 +160,10 @@ def agreements_in_force(user, year):
         .select_related("provider")
         .prefetch_related(
             Prefetch(
-                "goals", queryset=Goal.objects.prefetch_related("targets__assessment")
+                "goals",
+                queryset=Goal.objects.prefetch_related(
+                    "targets__assessment", "targets__explanations"
+                ),
             )
         )
         .order_by("provider__name")
@@ -334,7 +338,14 @@ def content_version():
     """
     tables = [
         (model.history.model, "history_id")
-        for model in (Agreement, Goal, Target, TargetAssessment, LandTarget)
+        for model in (
+            Agreement,
+            Goal,
+            Target,
+            TargetAssessment,
+            TargetExplanation,
+            LandTarget,
+        )
     ]
     ids = highest_ids([*tables, *FIGURE_VERSION_TABLES])
     return "-".join(str(value) for value in ids)

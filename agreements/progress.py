@@ -13,11 +13,27 @@ from dataclasses import dataclass
 from indicators.judging import course, series_window
 from indicators.selectors import data_statuses_for, series_for
 
+EXPLAIN = ("at_risk", "missed")
+
 
 @dataclass
 class TargetProgress:
     target: object
     result: object = None  # results.CurrentResult; None: a person judges it
+
+    @property
+    def explanation(self):
+        """The Jobcenter's latest explanation (explanations must be prefetched)."""
+        explanations = list(self.target.explanations.all())
+        return explanations[0] if explanations else None
+
+    @property
+    def needs_explanation(self):
+        """At risk or missed, and not yet explained for this status."""
+        if self.status not in EXPLAIN:
+            return False
+        explanation = self.explanation
+        return explanation is None or explanation.status != self.status
 
     @property
     def judgement(self):
@@ -79,7 +95,9 @@ def agreement_progress(agreement, *, with_course=True):
     """
     from .results import current_results
 
-    goals = list(agreement.goals.prefetch_related("targets__assessment"))
+    goals = list(
+        agreement.goals.prefetch_related("targets__assessment", "targets__explanations")
+    )
     targets = [target for goal in goals for target in goal.targets.all()]
     provider, year = agreement.provider_id, agreement.year
     series = load_series([provider], targets, year)

@@ -19,11 +19,13 @@ from indicators.reporting import overdue_months
 from indicators.selectors import months_without_figures
 from zielsteuerung.accounts import policy
 
-from .forms import TargetAssessmentForm
+from . import services
+from .forms import ExplanationForm, TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment
 from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
 from .presentation import progress_view
-from .progress import agreement_progress
+from .progress import EXPLAIN, TargetProgress, agreement_progress
+from .results import current_results
 from .wording import short_rule, target_text
 
 
@@ -65,6 +67,7 @@ def agreement_progress_page(request, pk):
             "is_in_force": in_force is not None and in_force.pk == agreement.pk,
             "goals": goals,
             "can_assess": policy.can_assess_targets(request.user, agreement),
+            "can_explain": policy.can_explain_targets(request.user, agreement),
         },
     )
 
@@ -114,6 +117,46 @@ def target_assess(request, pk, target_pk):
             "text": target_text(target, agreement.year),
             "rule": short_rule(target),
         },
+    )
+
+
+def target_explain(request, pk, target_pk):
+    """The Jobcenter explains a target that is at risk or missed."""
+    agreement = _visible_agreement(request, pk)
+    if not policy.can_explain_targets(request.user, agreement):
+        raise PermissionDenied(_("Nur das Jobcenter erklärt seine Zielvorgaben."))
+    target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
+    result = current_results([(target, agreement.provider_id)], agreement.year).get(
+        target.pk
+    )
+    if result is None or result.judgement.status not in EXPLAIN:
+        messages.info(
+            request,
+            _(
+                "Diese Zielvorgabe ist weder gefährdet noch verfehlt: nichts zu erklären."
+            ),
+        )
+        return redirect(
+            f"{reverse('agreements:progress', args=[pk])}#vorgabe-{target.pk}"
+        )
+    form = ExplanationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.target_explanation_create(
+            target=target,
+            status=result.judgement.status,
+            as_of=result.judgement.as_of,
+            text=form.cleaned_data["text"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Die Erklärung ist gespeichert."))
+        return redirect(
+            f"{reverse('agreements:progress', args=[pk])}#vorgabe-{target.pk}"
+        )
+    view = progress_view(TargetProgress(target, result), agreement.year)
+    return render(
+        request,
+        "agreements/target_explain.html",
+        {"agreement": agreement, "target": target, "row": view, "form": form},
     )
 
 
@@ -265,6 +308,12 @@ def _provider_start(user, visible, year):
     return {
         "agreement": agreement,
         "progress_rows": rows,
+        "explanations_needed": [
+            row
+            for row in rows
+            if row.progress.needs_explanation
+            and policy.can_explain_targets(user, agreement)
+        ],
         "missing_months": months_without_figures(agreement.provider, year, until),
         "provider": agreement.provider,
     }

@@ -20,6 +20,7 @@ from .models import (
     Party,
     PartyRole,
     Target,
+    TargetExplanation,
 )
 
 
@@ -385,3 +386,17 @@ def _copy_parties(source, target_agreement):
         party.agreement = target_agreement
         party.signing_date = None
         party.save()
+
+
+@transaction.atomic
+def target_explanation_create(*, target, status, as_of, text, acting_user):
+    """The Jobcenter explains why ``target`` is at risk or missed."""
+    if not policy.can_explain_targets(acting_user, target.goal.agreement):
+        raise PermissionDenied(_("Nur das Jobcenter erklärt seine Zielvorgaben."))
+    return TargetExplanation.objects.create(
+        target=target,
+        status=status,
+        as_of=as_of,
+        text=text.strip(),
+        written_by=acting_user,
+    )

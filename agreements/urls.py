@@ -20,6 +20,11 @@ urlpatterns = [
         progress_views.target_assess,
         name="target_assess",
     ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/erklaerung/",
+        progress_views.target_explain,
+        name="target_explain",
+    ),
     path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),
     path("<int:pk>/endfassung/", views.agreement_finalize, name="finalize"),
     path("<int:pk>/zurueck-zum-entwurf/", views.agreement_reopen, name="reopen"),

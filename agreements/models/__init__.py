@@ -32,6 +32,7 @@ from .content import (
     PartyRole,
     Salutation,
 )
+from .explanation import TargetExplanation
 from .land import LandTarget
 from .results import TargetResult
 from .targets import (
@@ -65,6 +66,7 @@ __all__ = [
     "Salutation",
     "Target",
     "TargetAssessment",
+    "TargetExplanation",
     "TargetKind",
     "TargetResult",
     "archive_path",

@@ -86,3 +86,25 @@ def test_jobcenter_sees_its_progress_but_not_the_overview(page, demo):
     check_accessibility(page)
     response = page.goto("/uebersicht/2023/")
     assert response.status == 404
+
+
+def test_jobcenter_explains_a_missed_target(page, demo):
+    login(page, "borken", DEMO_PASSWORD)
+    section = page.get_by_role("region", name="Erklärungen erbeten")
+    expect(section).to_be_visible()
+    check_accessibility(page)
+    section.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Erklärung zu einer Zielvorgabe"
+    )
+    check_accessibility(page)
+    page.get_by_role("button", name="Erklärung speichern").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    check_accessibility(page)
+    field(page, "Erklärung").fill("Viele neue Leistungsberechtigte seit Juni 2022.")
+    page.get_by_role("button", name="Erklärung speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("gespeichert")
+    expect(
+        page.get_by_text("Viele neue Leistungsberechtigte seit Juni 2022.")
+    ).to_be_visible()
+    check_accessibility(page)

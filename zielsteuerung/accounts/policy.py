@@ -88,6 +88,15 @@ def can_assess_targets(user, agreement):
     return _steers(user, agreement)
 
 
+def can_explain_targets(user, agreement):
+    """The Jobcenter's editors explain their own targets that are at risk."""
+    return (
+        is_editor(user)
+        and not user.organisation.is_ministry
+        and agreement.provider_id == user.organisation_id
+    )
+
+
 def can_see_overview(user):
     """The overview of all providers is the ministry's; providers get 404."""
     return is_ministry_user(user)
