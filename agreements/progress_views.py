@@ -133,7 +133,8 @@ def target_explain(request, pk, target_pk):
         messages.info(
             request,
             _(
-                "Diese Zielvorgabe ist weder gefährdet noch verfehlt: nichts zu erklären."
+                "Diese Zielvorgabe ist weder gefährdet noch verfehlt: "
+                "es gibt nichts zu erklären."
             ),
         )
         return redirect(
