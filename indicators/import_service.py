@@ -10,6 +10,8 @@ is a warning (``import_warnings.py``): the real import writes only when each
 has a reason, its own or one for the whole file.
 """
 
+import io
+
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,7 +42,7 @@ from .models import (
     Source,
 )
 from .months import add_months, month_key
-from .services import figures_changed, value_change, withdraw_completion
+from .services import figures_changed, withdraw_completion
 
 
 def figures_import(
@@ -247,57 +249,31 @@ def _classify(rows, existing, report):
 
 
 def _write_values(plan, record, user, reasons, now):
-    """Insert and update the planned values, one history entry each.
+    """Insert and update the planned values, one history entry each: set-based.
 
-    ``reasons`` maps each row's line to (comment, history reason).
+    The planned rows go into a temporary table (PostgreSQL: ``COPY``; SQLite:
+    one ``executemany``), then three statements write them: new values, changed
+    values (``UPDATE … FROM``), and the history of all of them. ``reasons``
+    maps each row's line to (comment, history reason).
     """
-    common = {
-        "source": Source.IMPORT,
-        "source_import": record,
-        "changed_at": now,
-        "changed_by": user,
-    }
-    created, updated = [], []
-    for change in plan:
-        row = change.row
-        value = MonthlyValue(
-            pk=change.pk,
-            value=row.value,
-            data_status=row.status,
-            comment=reasons[row.line][0],
-            **common,
-        )
-        if change.pk is None:
-            value.provider, value.month = row.provider, row.month
-            value.element, value.sex = row.element, row.sex
-            created.append((value, change))
-        else:
-            updated.append((value, change))
-    MonthlyValue.objects.bulk_create([v for v, _c in created], batch_size=BATCH_SIZE)
-    _update_values([v for v, _c in updated], record, user, now)
-    MonthlyValueChange.objects.bulk_create(
+    staged = [
         (
-            value_change(
-                value,
-                change.old_value,
-                reasons[change.row.line][1],
-                old_status=change.old_status,
-            )
-            for value, change in created + updated
-        ),
-        batch_size=BATCH_SIZE,
-    )
-
-
-def _update_values(values, record, user, now):
-    """UPDATE … FROM (VALUES …): one statement per 1,000 changed values.
-
-    Django's bulk_update builds a CASE WHEN per field and row; for a national
-    revision it was ~170 times slower than COPY. UPDATE FROM works in
-    PostgreSQL and in SQLite ≥ 3.33; VALUES columns are column1, column2 … in
-    both.
-    """
-    table = connection.ops.quote_name(MonthlyValue._meta.db_table)
+            change.pk,
+            change.row.provider.pk,
+            change.row.month,
+            change.row.element.pk,
+            change.row.sex,
+            change.row.value,
+            change.row.status,
+            reasons[change.row.line][0],
+            change.old_value,
+            change.old_status or "",
+            reasons[change.row.line][1],
+        )
+        for change in plan
+    ]
+    if not staged:
+        return
     constants = [
         Source.IMPORT,
         record.pk,
@@ -305,22 +281,69 @@ def _update_values(values, record, user, now):
         user.pk,
     ]
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 1000):
-            part = values[start : start + 1000]
-            rows = ", ".join(
-                ["(CAST(%s AS BIGINT), CAST(%s AS NUMERIC), %s, %s)"] * len(part)
-            )
-            params = [
-                p for v in part for p in (v.pk, v.value, v.data_status, v.comment)
-            ]
-            cursor.execute(
-                f"UPDATE {table} SET value = v.value, data_status = v.status, "  # noqa: S608
-                "source = %s, source_import_id = %s, comment = v.comment, "
-                "changed_at = %s, changed_by_id = %s FROM (SELECT column1 AS id, "
-                "column2 AS value, column3 AS status, column4 AS comment "
-                f"FROM (VALUES {rows}) AS x) AS v WHERE {table}.id = v.id",
-                constants + params,
-            )
+        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} ({_STAGE_COLUMNS})")
+        try:
+            _stage(cursor, staged)
+            for statement in _WRITES:
+                cursor.execute(statement, constants)
+        finally:
+            cursor.execute(f"DROP TABLE {_STAGE}")
+
+
+_STAGE = "figures_import_stage"
+_STAGE_COLUMNS = (
+    "id BIGINT, provider_id BIGINT, month DATE, element_id BIGINT, "
+    "sex VARCHAR(5), value NUMERIC, status VARCHAR(2), comment TEXT, "
+    "old_value NUMERIC, old_status VARCHAR(2), reason TEXT"
+)
+_VALUES = MonthlyValue._meta.db_table
+_CHANGES = MonthlyValueChange._meta.db_table
+_WRITES = [
+    # new values
+    f"INSERT INTO {_VALUES} (provider_id, month, element_id, sex, value, "  # noqa: S608
+    "data_status, source, source_import_id, comment, changed_at, changed_by_id) "
+    "SELECT provider_id, month, element_id, sex, value, status, %s, %s, comment, "
+    f"%s, %s FROM {_STAGE} WHERE id IS NULL",
+    # changed values
+    f"UPDATE {_VALUES} SET value = s.value, data_status = s.status, source = %s, "  # noqa: S608
+    "source_import_id = %s, comment = s.comment, changed_at = %s, "
+    f"changed_by_id = %s FROM {_STAGE} AS s WHERE {_VALUES}.id = s.id",
+    # one history entry per value, found by its key
+    f"INSERT INTO {_CHANGES} (monthly_value_id, old_value, old_data_status, "  # noqa: S608
+    "new_value, data_status, source, source_import_id, reason, changed_at, "
+    "changed_by_id) SELECT v.id, s.old_value, s.old_status, s.value, s.status, "
+    f"%s, %s, s.reason, %s, %s FROM {_STAGE} AS s JOIN {_VALUES} AS v "
+    "ON v.provider_id = s.provider_id AND v.month = s.month "
+    "AND v.element_id = s.element_id AND v.sex = s.sex",
+]
+
+
+def _stage(cursor, rows):
+    """Fill the temporary table: COPY on PostgreSQL, executemany elsewhere."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO("".join(_copy_line(row) for row in rows))
+        cursor.cursor.copy_expert(f"COPY {_STAGE} FROM STDIN", buffer)
+        return
+    marks = ", ".join(["%s"] * len(rows[0]))
+    adapt = connection.ops.adapt_datefield_value
+    cursor.executemany(
+        f"INSERT INTO {_STAGE} VALUES ({marks})",  # noqa: S608
+        [(r[0], r[1], adapt(r[2]), *r[3:]) for r in rows],
+    )
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(row):
+    """One line of COPY's text format: tab-separated, \\N for null."""
+    return (
+        "\t".join(
+            "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
+            for value in row
+        )
+        + "\n"
+    )
 
 
 def _write_reporting_months(rows, reporting, report, user, now):
