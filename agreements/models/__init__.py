@@ -32,7 +32,15 @@ from .content import (
     PartyRole,
     Salutation,
 )
+from .dialogue import (
+    ActionStatus,
+    AgreedAction,
+    DialogueComment,
+    DialogueStatus,
+    SteeringDialogue,
+)
 from .land import LandTarget
+from .result import ResultStatus, YearEndResult
 from .targets import (
     LEVEL_KINDS,
     NUMERIC_KINDS,
@@ -48,11 +56,15 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "NUMERIC_KINDS",
+    "ActionStatus",
+    "AgreedAction",
     "Agreement",
     "AgreementLockedError",
     "AgreementQuerySet",
     "AgreementStatus",
     "Comparator",
+    "DialogueComment",
+    "DialogueStatus",
     "FocusArea",
     "Goal",
     "LandTarget",
@@ -61,10 +73,13 @@ __all__ = [
     "Party",
     "PartyRole",
     "QualitativeStatus",
+    "ResultStatus",
     "Salutation",
+    "SteeringDialogue",
     "Target",
     "TargetAssessment",
     "TargetKind",
+    "YearEndResult",
     "archive_path",
     "signed_copy_path",
 ]
