@@ -39,9 +39,11 @@ from .models import (
     Target,
     TargetAssessment,
     TargetKind,
+    YearEndResult,
 )
 from .presentation import not_computable_reason
 from .progress import load_series, load_statuses, target_progress
+from .year_end import AS_STATUS, closed_agreement_ids
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Row:
     cells: dict = field(default_factory=dict)  # Column → TargetProgress
     others: tuple = (0, 0)  # (achieved, total) of targets a person judges
     as_of: datetime.date | None = None
+    closed: bool = False  # every target has its year-end result
+    results: dict = field(default_factory=dict)  # Column → YearEndResult
 
     @property
     def provider(self):
@@ -91,8 +95,15 @@ class Row:
     def progress_url(self):
         return reverse("agreements:progress", args=[self.agreement.pk])
 
+    def status_of(self, column):
+        """The official result's status in a closed year, else the computed one."""
+        result = self.results.get(column)
+        if result is not None:
+            return AS_STATUS.get(result.status)
+        return self.cells[column].status
+
     def statuses(self):
-        return {progress.status for progress in self.cells.values() if progress.status}
+        return {self.status_of(column) for column in self.cells} - {None}
 
 
 @dataclass
@@ -131,6 +142,10 @@ class Overview:
     as_of: datetime.date | None
     counts: Counter
 
+    @property
+    def closed_count(self):
+        return sum(row.closed for row in self.rows)
+
 
 def column_of(target):
     if not target.judged_by_figures:
@@ -164,15 +179,16 @@ def year_overview(user, year):
         _row(a, series[a.provider_id], year, statuses.get(a.provider_id, {}))
         for a in agreements
     ]
+    _attach_year_end_results(rows)
     columns = sorted(
         {column for row in rows for column in row.cells}, key=Column.sort_key
     )
     as_of = min((row.as_of for row in rows if row.as_of), default=None)
     counts = Counter(
-        progress.status
+        row.status_of(column)
         for row in rows
-        for progress in row.cells.values()
-        if progress.status
+        for column in row.cells
+        if row.status_of(column)
     )
     land_rows = _land_rows(columns, series, agreements, providers, year, as_of)
     comparison = _comparison(user, columns, rows, series, year)
@@ -199,6 +215,25 @@ def _row(agreement, provider_series, year, statuses):
                 )
     row.others = (achieved, total)
     return row
+
+
+def _attach_year_end_results(rows):
+    """Closed years show the official results instead of recomputed ones."""
+    agreements = [row.agreement for row in rows]
+    closed = closed_agreement_ids(agreements)
+    if not closed:
+        return
+    results = {
+        result.target_id: result
+        for result in YearEndResult.objects.filter(target__goal__agreement__in=closed)
+    }
+    for row in rows:
+        if row.agreement.pk in closed:
+            row.closed = True
+            row.results = {
+                column: results[progress.target.pk]
+                for column, progress in row.cells.items()
+            }
 
 
 def _land_rows(columns, series, agreements, providers, year, as_of):
@@ -321,7 +356,14 @@ def content_version():
     """
     tables = [
         (model.history.model, "history_id")
-        for model in (Agreement, Goal, Target, TargetAssessment, LandTarget)
+        for model in (
+            Agreement,
+            Goal,
+            Target,
+            TargetAssessment,
+            LandTarget,
+            YearEndResult,
+        )
     ]
     ids = highest_ids([*tables, *FIGURE_VERSION_TABLES])
     return "-".join(str(value) for value in ids)

@@ -81,6 +81,7 @@ class ProgressView:
     year: int
     chart: object = None
     compared: object = None  # the same target's progress in the version in force
+    official: object = None  # year_end.OfficialResult once the year is closed
 
     @property
     def target(self):

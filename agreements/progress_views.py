@@ -24,6 +24,7 @@ from .overview import STATUS_FILTERS, content_version, steering_year, year_overv
 from .presentation import progress_view
 from .progress import agreement_progress
 from .wording import short_rule, target_text
+from .year_end import official_result
 
 
 def _visible_agreement(request, pk):
@@ -168,7 +169,13 @@ def overview_page(request, year):
 def _overview_context(user, year, status, provider):
     overview = year_overview(user, year)
     rows = [
-        (row, [_cell(row.cells.get(column), year) for column in overview.columns])
+        (
+            row,
+            [
+                _cell(row.cells.get(column), year, row.results.get(column))
+                for column in overview.columns
+            ],
+        )
         for row in overview.rows
         if (not status or status in row.statuses())
         and (not provider or str(row.provider.pk) == provider)
@@ -191,8 +198,13 @@ def _overview_context(user, year, status, provider):
     }
 
 
-def _cell(progress, year):
-    return progress_view(progress, year) if progress else None
+def _cell(progress, year, result=None):
+    if not progress:
+        return None
+    view = progress_view(progress, year)
+    if result is not None:  # a closed year: the official result counts
+        view.official = official_result(result, progress.judgement)
+    return view
 
 
 OVERVIEW_CACHE_SECONDS = 600

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dialogue_views, progress_views, views
+from . import dialogue_views, progress_views, result_views, views
 
 app_name = "agreements"
 
@@ -114,5 +114,11 @@ urlpatterns += [
         "<int:pk>/dialoge/<int:dialogue_pk>/massnahmen/<int:action_pk>/stand/",
         dialogue_views.action_status,
         name="action_status",
+    ),
+    path("<int:pk>/jahresergebnis/", result_views.year_end_page, name="year_end"),
+    path(
+        "<int:pk>/jahresergebnis/<int:target_pk>/korrigieren/",
+        result_views.year_end_correct,
+        name="year_end_correct",
     ),
 ]

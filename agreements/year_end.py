@@ -96,6 +96,27 @@ def revision_note(result, judgement):
     }
 
 
+@dataclass
+class OfficialResult:
+    """A recorded result as the overview shows it, with any later revision."""
+
+    result: YearEndResult
+    revision_note: str = ""
+
+    @property
+    def badge(self):
+        return self.result.get_status_display(), RESULT_COLOURS[self.result.status]
+
+    @property
+    def sort_value(self):
+        value = self.result.value
+        return "" if value is None else f"{value:f}"
+
+
+def official_result(result, judgement):
+    return OfficialResult(result, revision_note(result, judgement))
+
+
 # --- reading ----------------------------------------------------------------
 
 
