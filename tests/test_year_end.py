@@ -245,7 +245,7 @@ def test_ministry_records_the_year_in_one_form(
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["has_forms"]
-    integrations, k2, qualitative = _targets(closed_year_agreement)
+    integrations = _targets(closed_year_agreement)[0]
     # a judgement against the figures without reasons: the error summary
     response = client.post(
         url, {f"vorgabe-{integrations.pk}-status": "achieved_considering"}
