@@ -105,6 +105,9 @@ class OfficialResult:
 
     @property
     def badge(self):
+        """None for monitoring targets, which the overview shows without one."""
+        if self.result.status == ResultStatus.NOT_JUDGED:
+            return None
         return self.result.get_status_display(), RESULT_COLOURS[self.result.status]
 
     @property

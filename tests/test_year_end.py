@@ -357,3 +357,23 @@ def test_overview_of_closed_years_keeps_a_fixed_query_count(
         closed_provider(number)
     with django_assert_max_num_queries(few):
         assert "Jahresergebnis festgehalten" in client.get(url).content.decode()
+
+
+def test_export_of_a_closed_year_has_the_official_results(
+    client_for, closed_year_agreement, coesfeld, ministry_user
+):
+    _record_all(closed_year_agreement, ministry_user)
+    value = MonthlyValue.objects.get(
+        provider=coesfeld, element__code="integrationen", month=DECEMBER
+    )
+    value.value = Decimal(230)
+    value.save()
+    value_change(value, Decimal(110), "Revision der Statistik").save()
+    response = client_for(ministry_user).get(
+        reverse("overview_export", args=[2023, "csv"])
+    )
+    content = response.content.decode("utf-8-sig")
+    assert (
+        "10,0;erreicht unter Berücksichtigung der Rahmenbedingungen – "
+        "Monatswerte seither geändert: neu berechnet +20,0 %"
+    ) in content
