@@ -18,12 +18,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import registry
 from indicators.attainment import Status
 from indicators.models import DataStatus
 from indicators.selectors import data_statuses_for
 from zielsteuerung.accounts import policy
 
-from .models import Agreement, ResultStatus, TargetKind, YearEndResult
+from .models import (
+    Agreement,
+    QualitativeStatus,
+    ResultStatus,
+    TargetKind,
+    YearEndResult,
+)
 from .presentation import progress_view
 from .progress import agreement_progress
 from .wording import short_rule
@@ -33,6 +40,10 @@ RESULT_COLOURS = {
     ResultStatus.ACHIEVED_CONSIDERING: "success",
     ResultStatus.MISSED: "danger",
     ResultStatus.NOT_JUDGED: "secondary",
+}
+ASSESSED = {
+    QualitativeStatus.ACHIEVED: Status.ACHIEVED,
+    QualitativeStatus.MISSED: Status.MISSED,
 }
 # What the official result counts as where statuses are counted or filtered.
 AS_STATUS = {
@@ -143,7 +154,12 @@ class ResultRow:
 
     @property
     def computed_status(self):
-        return self.view.progress.status
+        """From the figures; for targets a person judges, the recorded assessment."""
+        progress = self.view.progress
+        if progress.is_automatic:
+            return progress.status
+        assessment = progress.assessment
+        return ASSESSED.get(assessment.status) if assessment else None
 
     @property
     def suggested(self):
@@ -271,13 +287,12 @@ def year_end_results_record(*, agreement, judgements, acting_user):
 
 
 def _frozen(row, status, reasoning, acting_user, now):
-    judgement = row.view.judgement
-    value = judgement.value if judgement else None
+    value, text = _value_of(row)
     result = YearEndResult(
         target=row.target,
         rule_text=short_rule(row.target)[:300],
-        value=value.value if value is not None and value.computable else None,
-        value_text=row.view.actual_text,
+        value=value,
+        value_text=text,
         as_of=row.view.progress.as_of,
         data_status_text=row.view.data_status_text[:200],
         computed_status=row.computed_status or "",
@@ -290,6 +305,19 @@ def _frozen(row, status, reasoning, acting_user, now):
     result._change_reason = _("Jahresergebnis festgehalten")
     result.save()
     return result
+
+
+def _value_of(row):
+    """The value to freeze: computed, or the value a person recorded."""
+    judgement = row.view.judgement
+    if judgement is not None:
+        outcome = judgement.value
+        return (outcome.value if outcome.computable else None), row.view.actual_text
+    assessment = row.view.progress.assessment
+    if assessment is None or assessment.actual_value is None:
+        return None, ""
+    value = assessment.actual_value
+    return value, registry.format_value(value, row.target.value_unit)
 
 
 @transaction.atomic

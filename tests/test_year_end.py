@@ -377,3 +377,40 @@ def test_export_of_a_closed_year_has_the_official_results(
         "10,0;erreicht unter Berücksichtigung der Rahmenbedingungen – "
         "Monatswerte seither geändert: neu berechnet +20,0 %"
     ) in content
+
+
+def test_targets_a_person_judges_freeze_the_recorded_assessment(
+    closed_year_agreement, ministry_user
+):
+    from agreements.models import TargetAssessment
+
+    _integrations, _k2, qualitative = _targets(closed_year_agreement)
+    goal = qualitative.goal
+    local = factories.target(
+        goal,
+        kind="count",
+        local=True,
+        unit="count",
+        subject="die Zahl der Umwandlungen von Minijobs",
+        target_value=20,
+        comparator="gte",
+    )
+    TargetAssessment.objects.create(
+        target=qualitative, status="achieved", evidence="Konzept vom 4.12.2023"
+    )
+    TargetAssessment.objects.create(
+        target=local, status="missed", actual_value=14, evidence="Statistik JC"
+    )
+    # Agreeing with the recorded assessment needs no further reasons.
+    year_end.year_end_results_record(
+        agreement=closed_year_agreement,
+        judgements={
+            qualitative.pk: (ResultStatus.ACHIEVED, ""),
+            local.pk: (ResultStatus.MISSED, ""),
+        },
+        acting_user=ministry_user,
+    )
+    assert YearEndResult.objects.get(target=qualitative).computed_status == "achieved"
+    result = YearEndResult.objects.get(target=local)
+    assert (result.value, result.value_text) == (Decimal(14), "14")
+    assert result.computed_status == "missed"
