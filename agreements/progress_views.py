@@ -244,8 +244,8 @@ def _ministry_start(user, year):
     attention = [
         (row, progress_view(progress, year))
         for row in overview.rows
-        for progress in row.cells.values()
-        if progress.status in ATTENTION
+        for column, progress in row.cells.items()
+        if row.status_of(column) in ATTENTION  # a closed year: its official result
     ]
     latest = max((row.as_of for row in overview.rows if row.as_of), default=None)
     behind = [row for row in overview.rows if row.as_of is None or row.as_of < latest]

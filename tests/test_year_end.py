@@ -414,3 +414,15 @@ def test_targets_a_person_judges_freeze_the_recorded_assessment(
     result = YearEndResult.objects.get(target=local)
     assert (result.value, result.value_text) == (Decimal(14), "14")
     assert result.computed_status == "missed"
+
+
+def test_start_page_of_a_closed_year_follows_the_official_results(
+    client_for, closed_year_agreement, ministry_user
+):
+    client = client_for(ministry_user)
+    attention = client.get(reverse("home")).context["ministry_start"]
+    assert "Integrationen" in attention  # missed by the figures
+    _record_all(closed_year_agreement, ministry_user)
+    attention = client.get(reverse("home")).context["ministry_start"]
+    assert "Braucht Aufmerksamkeit" in attention
+    assert "Integrationen" not in attention  # judged "erreicht unter …"
