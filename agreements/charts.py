@@ -17,14 +17,20 @@ class Chart:
     previous: list
     y_ticks: list  # (y, label)
     x_ticks: list  # (x, label)
+    target_y: float | None = None  # the target line of a level target
+    target_label: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
     bottom: int = HEIGHT - BOTTOM
 
 
-def line_chart(course, label):
-    """``course``: CoursePoints; ``label(value)`` formats a y-axis value."""
+def line_chart(course, label, target=None):
+    """``course``: CoursePoints; ``label(value)`` formats a y-axis value.
+
+    ``target``: the target value of a level target, drawn as a horizontal
+    line (and included in the scale, so it is always visible).
+    """
     values = [
         point_value
         for point in course
@@ -33,6 +39,8 @@ def line_chart(course, label):
     ]
     if not values:
         return None
+    if target is not None:
+        values.append(target)
     low, high = min(values), max(values)
     if low == high:
         low, high = low - 1, high + 1
@@ -60,6 +68,8 @@ def line_chart(course, label):
         previous=lines("previous"),
         y_ticks=[(y(value), label(value)) for value in (high, (high + low) / 2, low)],
         x_ticks=[(x(index), MONTH_LETTERS[index]) for index in range(12)],
+        target_y=None if target is None else y(target),
+        target_label="" if target is None else label(target),
     )
 
 

@@ -23,7 +23,7 @@ from zielsteuerung.accounts.models import (
     User,
 )
 
-from . import services, wording
+from . import dialogue_services, services, wording
 from .models import (
     DEFAULT_LEGAL_BASIS,
     Agreement,
@@ -33,6 +33,7 @@ from .models import (
     Goal,
     PartyRole,
     Salutation,
+    SteeringDialogue,
     Target,
     TargetKind,
 )
@@ -758,6 +759,7 @@ def load_demo(*, reset_passwords=False, stdout=None, complete=True):
             _load_agreement(data, say)
         if complete:
             _load_sister_agreements(say)
+            _load_dialogues(say)
 
 
 def _ensure_organisation(data, **extra):
@@ -943,3 +945,48 @@ def _load_sister_agreements(say):
         _reach_status(agreement, replace(BORKEN_2023, status=status))
         created += 1
     say(f"Weitere Zielvereinbarungen {SISTER_YEAR}: {created} angelegt.")
+
+
+# --- A steering dialogue held (Borken 2023) -----------------------------------
+# So that users see a dialogue with its report, minutes and an open action
+# before they plan their own: the first of Borken's two dialogues of 2023.
+
+
+def _load_dialogues(say):
+    borken = Agreement.objects.filter(provider__regional_key="05554", year=2023)
+    in_force = borken.in_force().first()
+    if (
+        in_force is None
+        or SteeringDialogue.objects.filter(
+            agreement__provider=in_force.provider, agreement__year=2023
+        ).exists()
+    ):
+        return
+    editor = User.objects.get(username=USERS[0].username)
+    dialogue = dialogue_services.dialogue_plan(
+        agreement=in_force,
+        held_on=datetime.date(2023, 6, 20),
+        place="Borken, Kreishaus",
+        participants="Maria Schneider, MAGS NRW, Referat Grundsicherung\n"
+        "Sabine Wessels, Jobcenter des Kreises Borken, Controlling\n"
+        "Leitung des Jobcenters des Kreises Borken",
+        acting_user=editor,
+    )
+    dialogue = dialogue_services.dialogue_prepare(dialogue=dialogue, acting_user=editor)
+    dialogue_services.dialogue_minutes_record(
+        dialogue=dialogue,
+        minutes="Die Zahl der Integrationen liegt unter dem Vorjahr; der Zugang "
+        "geflüchteter Menschen aus der Ukraine bindet Beratungskapazität.\n\n"
+        "Das Jobcenter stellt im nächsten Dialog vor, wie es Sprachkurs und "
+        "Arbeitsaufnahme besser verzahnt.",
+        acting_user=editor,
+    )
+    dialogue_services.action_agree(
+        dialogue=dialogue,
+        description="Konzept zur Verzahnung von Sprachkurs und Arbeitsaufnahme "
+        "vorlegen",
+        owner="Jobcenter des Kreises Borken, Bereichsleitung Markt und Integration",
+        due_on=datetime.date(2023, 9, 30),
+        acting_user=editor,
+    )
+    say("Steuerungsdialog Borken 2023: ein Dialog mit Bericht, Protokoll und Maßnahme.")

@@ -11,12 +11,14 @@ import io
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from indicators.attainment import rounded
 from indicators.registry import Unit
 from zielsteuerung.numbers import format_decimal
 
 from .overview import year_overview
 from .presentation import data_status_text, progress_view, status_badge
 from .progress_views import overview_allowed
+from .year_end import revision_note
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _NUMBER_FORMATS = {Unit.PERCENT: "0.0", Unit.PERCENTAGE_POINTS: "0.0"}
@@ -78,6 +80,15 @@ def _provider_row(row, columns, year):
     ]
     revisions = []
     for column, cell in zip(columns, cells, strict=True):
+        result = row.results.get(column)
+        if result is not None:  # a closed year: the official result
+            note = revision_note(result, cell.judgement)
+            status = str(result.get_status_display())
+            value = result.value
+            if value is not None:  # stored with six places, shown as judged
+                value = rounded(value, cell.judgement.rule.places)
+            values += [value, " – ".join(filter(None, [status, note]))]
+            continue
         if cell is None or cell.judgement is None:
             values += [None, ""]
             continue

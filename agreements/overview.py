@@ -45,10 +45,12 @@ from .models import (
     TargetAssessment,
     TargetExplanation,
     TargetKind,
+    YearEndResult,
 )
 from .presentation import data_status_text, not_computable_reason
 from .progress import TargetProgress
 from .results import current_results
+from .year_end import AS_STATUS, closed_agreement_ids
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Row:
     cells: dict = field(default_factory=dict)  # Column → TargetProgress
     others: tuple = (0, 0)  # (achieved, total) of targets a person judges
     as_of: datetime.date | None = None
+    closed: bool = False  # every target has its year-end result
+    results: dict = field(default_factory=dict)  # Column → YearEndResult
 
     @property
     def provider(self):
@@ -98,8 +102,15 @@ class Row:
     def progress_url(self):
         return reverse("agreements:progress", args=[self.agreement.pk])
 
+    def status_of(self, column):
+        """The official result's status in a closed year, else the computed one."""
+        result = self.results.get(column)
+        if result is not None:
+            return AS_STATUS.get(result.status)
+        return self.cells[column].status
+
     def statuses(self):
-        return {progress.status for progress in self.cells.values() if progress.status}
+        return {self.status_of(column) for column in self.cells} - {None}
 
     @property
     def data_status_text(self):
@@ -144,6 +155,10 @@ class Overview:
     as_of: datetime.date | None
     counts: Counter
 
+    @property
+    def closed_count(self):
+        return sum(row.closed for row in self.rows)
+
 
 def column_of(target):
     if not target.judged_by_figures:
@@ -180,15 +195,16 @@ def year_overview(user, year):
     ]
     results = current_results(entries, year)
     rows = [_row(agreement, results) for agreement in agreements]
+    _attach_year_end_results(rows)
     columns = sorted(
         {column for row in rows for column in row.cells}, key=Column.sort_key
     )
     as_of = min((row.as_of for row in rows if row.as_of), default=None)
     counts = Counter(
-        progress.status
+        row.status_of(column)
         for row in rows
-        for progress in row.cells.values()
-        if progress.status
+        for column in row.cells
+        if row.status_of(column)
     )
     providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
     land_rows = _land_rows(columns, agreements, providers, year, as_of)
@@ -217,6 +233,25 @@ def _row(agreement, results):
         (p.as_of for p in row.cells.values() if p.as_of is not None), default=None
     )
     return row
+
+
+def _attach_year_end_results(rows):
+    """Closed years show the official results instead of recomputed ones."""
+    agreements = [row.agreement for row in rows]
+    closed = closed_agreement_ids(agreements)
+    if not closed:
+        return
+    results = {
+        result.target_id: result
+        for result in YearEndResult.objects.filter(target__goal__agreement__in=closed)
+    }
+    for row in rows:
+        if row.agreement.pk in closed:
+            row.closed = True
+            row.results = {
+                column: results[progress.target.pk]
+                for column, progress in row.cells.items()
+            }
 
 
 def _land_rows(columns, agreements, providers, year, as_of):
@@ -345,6 +380,7 @@ def content_version():
             TargetAssessment,
             TargetExplanation,
             LandTarget,
+            YearEndResult,
         )
     ]
     ids = highest_ids([*tables, *FIGURE_VERSION_TABLES])

@@ -82,6 +82,7 @@ class ProgressView:
     year: int
     chart: object = None
     compared: object = None  # the same target's progress in the version in force
+    official: object = None  # year_end.OfficialResult once the year is closed
 
     @property
     def target(self):
@@ -279,6 +280,10 @@ def progress_view(progress, year, *, compared=None):
     chart = None
     judgement = progress.judgement
     if judgement is not None and judgement.course:
-        indicator = judgement.rule.indicator
-        chart = line_chart(judgement.course, lambda value: axis_label(indicator, value))
+        rule = judgement.rule
+        chart = line_chart(
+            judgement.course,
+            lambda value: axis_label(rule.indicator, value),
+            target=rule.target_value if rule.aspect == Aspect.LEVEL else None,
+        )
     return ProgressView(progress=progress, year=year, chart=chart, compared=compared)

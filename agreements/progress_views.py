@@ -27,6 +27,7 @@ from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results
 from .wording import short_rule, target_text
+from .year_end import official_result
 
 
 def _visible_agreement(request, pk):
@@ -213,7 +214,13 @@ def overview_page(request, year):
 def _overview_context(user, year, status, provider):
     overview = year_overview(user, year)
     rows = [
-        (row, [_cell(row.cells.get(column), year) for column in overview.columns])
+        (
+            row,
+            [
+                _cell(row.cells.get(column), year, row.results.get(column))
+                for column in overview.columns
+            ],
+        )
         for row in overview.rows
         if (not status or status in row.statuses())
         and (not provider or str(row.provider.pk) == provider)
@@ -236,8 +243,13 @@ def _overview_context(user, year, status, provider):
     }
 
 
-def _cell(progress, year):
-    return progress_view(progress, year) if progress else None
+def _cell(progress, year, result=None):
+    if not progress:
+        return None
+    view = progress_view(progress, year)
+    if result is not None:  # a closed year: the official result counts
+        view.official = official_result(result, progress.judgement)
+    return view
 
 
 OVERVIEW_CACHE_SECONDS = 600
@@ -283,8 +295,8 @@ def _ministry_start(user, year):
     attention = [
         (row, progress_view(progress, year))
         for row in overview.rows
-        for progress in row.cells.values()
-        if progress.status in ATTENTION
+        for column, progress in row.cells.items()
+        if row.status_of(column) in ATTENTION  # a closed year: its official result
     ]
     latest = max((row.as_of for row in overview.rows if row.as_of), default=None)
     behind = [row for row in overview.rows if row.as_of is None or row.as_of < latest]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import dialogue_views, progress_views, result_views, views
 
 app_name = "agreements"
 
@@ -70,5 +70,60 @@ urlpatterns = [
         "<int:pk>/vorgaben/<int:target_pk>/verschieben/",
         views.target_move,
         name="target_move",
+    ),
+]
+
+# Steering dialogues and the year-end result (issue 9, items 4 and 5).
+urlpatterns += [
+    path("dialoge/<year:year>/", dialogue_views.dialogue_year, name="dialogue_year"),
+    path("<int:pk>/dialoge/", dialogue_views.dialogue_list, name="dialogues"),
+    path(
+        "<int:pk>/dialoge/neu/", dialogue_views.dialogue_create, name="dialogue_create"
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/",
+        dialogue_views.dialogue_detail,
+        name="dialogue",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/bearbeiten/",
+        dialogue_views.dialogue_update,
+        name="dialogue_update",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/vorbereiten/",
+        dialogue_views.dialogue_prepare,
+        name="dialogue_prepare",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/bericht.pdf",
+        dialogue_views.dialogue_report,
+        name="dialogue_report",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/anmerkung/",
+        dialogue_views.dialogue_comment,
+        name="dialogue_comment",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/protokoll/",
+        dialogue_views.dialogue_minutes,
+        name="dialogue_minutes",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/massnahmen/neu/",
+        dialogue_views.action_create,
+        name="action_create",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/massnahmen/<int:action_pk>/stand/",
+        dialogue_views.action_status,
+        name="action_status",
+    ),
+    path("<int:pk>/jahresergebnis/", result_views.year_end_page, name="year_end"),
+    path(
+        "<int:pk>/jahresergebnis/<int:target_pk>/korrigieren/",
+        result_views.year_end_correct,
+        name="year_end_correct",
     ),
 ]

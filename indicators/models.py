@@ -6,7 +6,9 @@
   version number that guards against silent overwrites, and whether it is
   complete or accepted (``approval``); ``ReportingMonthEvent`` keeps each
   step of that workflow.
-- ``MonthlyValue``: (provider, month, element, sex) → value.
+- ``MonthlyValue``: (provider, month, element, sex) → value. Write values
+  only through the services (grid, import, demo): they keep the history and
+  count the provider's ``FiguresVersion`` up, which stored results rely on.
 - ``MonthlyValueChange``: every change of a value (old, new, who, when, why,
   source), never deleted.
 - ``Import``: one imported statistics file.

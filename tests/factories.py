@@ -49,3 +49,14 @@ def level_target(goal, indicator, value, comparator="gte", **fields):
         comparator=comparator,
         **fields,
     )
+
+
+def reporting_months(provider, first, last, status="t3"):
+    """The data status of ``provider``'s months ``first`` … ``last`` (first days)."""
+    from indicators.calculations import months_between
+    from indicators.models import ReportingMonth
+
+    for month in months_between(first, last):
+        ReportingMonth.objects.update_or_create(
+            provider=provider, month=month, defaults={"data_status": status}
+        )

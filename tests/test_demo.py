@@ -270,3 +270,15 @@ def test_every_provider_has_a_2023_agreement_with_its_own_targets():
     assert len(values) > 3
     for target in Target.objects.filter(goal__agreement__year=2023, kind="change"):
         target.full_clean()
+
+
+def test_borken_has_held_its_first_steering_dialogue():
+    from agreements.models import SteeringDialogue
+
+    load_demo()
+    load_demo()  # not created twice
+    dialogue = SteeringDialogue.objects.get()
+    assert dialogue.agreement.provider.short_name == "Borken"
+    assert dialogue.is_held
+    assert len(dialogue.report_sha256) == 64
+    assert [action.is_open for action in dialogue.actions.all()] == [True]

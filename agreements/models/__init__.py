@@ -32,8 +32,16 @@ from .content import (
     PartyRole,
     Salutation,
 )
+from .dialogue import (
+    ActionStatus,
+    AgreedAction,
+    DialogueComment,
+    DialogueStatus,
+    SteeringDialogue,
+)
 from .explanation import TargetExplanation
 from .land import LandTarget
+from .result import ResultStatus, YearEndResult
 from .results import TargetResult
 from .targets import (
     LEVEL_KINDS,
@@ -50,11 +58,15 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "NUMERIC_KINDS",
+    "ActionStatus",
+    "AgreedAction",
     "Agreement",
     "AgreementLockedError",
     "AgreementQuerySet",
     "AgreementStatus",
     "Comparator",
+    "DialogueComment",
+    "DialogueStatus",
     "FocusArea",
     "Goal",
     "LandTarget",
@@ -63,12 +75,15 @@ __all__ = [
     "Party",
     "PartyRole",
     "QualitativeStatus",
+    "ResultStatus",
     "Salutation",
+    "SteeringDialogue",
     "Target",
     "TargetAssessment",
     "TargetExplanation",
     "TargetKind",
     "TargetResult",
+    "YearEndResult",
     "archive_path",
     "signed_copy_path",
 ]

@@ -107,6 +107,37 @@ def can_edit_land_targets(user):
     return can_edit_agreements(user)
 
 
+# Steering dialogues and the year-end result (progress data, never locked by
+# the signature). Everyone who sees the agreement reads its dialogues and
+# downloads their reports; the ministry's editors plan, prepare and minute
+# them; the provider's own editors comment before the meeting.
+
+
+def can_edit_dialogues(user, agreement):
+    """Plan, prepare, minute a dialogue; record and close agreed actions."""
+    return _steers(user, agreement)
+
+
+def can_comment_dialogue(user, dialogue):
+    """The provider's own editors, until the dialogue has been held."""
+    return (
+        is_editor(user)
+        and not is_ministry_user(user)
+        and user.organisation_id == dialogue.agreement.provider_id
+        and not dialogue.is_held
+    )
+
+
+def can_see_dialogue_year(user):
+    """Which providers have had their dialogues compares providers: ministry only."""
+    return is_ministry_user(user)
+
+
+def can_record_year_end(user, agreement):
+    """The official result of each target: the ministry's editors."""
+    return _steers(user, agreement)
+
+
 # The sign workflow: draft/negotiation → final → signed; final → draft again
 # (with a reason); signed → a new version (amendment) that starts as a draft.
 # Ministry editors only; Träger staff and readers only read and print.
