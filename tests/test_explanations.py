@@ -89,3 +89,27 @@ def test_a_target_on_track_needs_no_explanation(client_for, coesfeld_user, at_ri
     response = client_for(coesfeld_user).get(explain_url(agreement, target))
     assert response.status_code == 302
     assert not TargetExplanation.objects.exists()
+
+
+def test_the_explanation_goes_into_the_dialogue_report(
+    coesfeld_user, ministry_user, at_risk
+):
+    import datetime
+
+    from agreements.models import SteeringDialogue
+    from agreements.reports import render_report_html
+    from agreements.services import target_explanation_create
+
+    agreement, target = at_risk
+    target_explanation_create(
+        target=target,
+        status="at_risk",
+        as_of=datetime.date(2023, 6, 1),
+        text="Weniger Stellen in der Logistik.",
+        acting_user=coesfeld_user,
+    )
+    dialogue = SteeringDialogue.objects.create(
+        agreement=agreement, held_on=datetime.date(2023, 7, 1), place="Coesfeld"
+    )
+    html, _document = render_report_html(dialogue)
+    assert "Weniger Stellen in der Logistik." in html
