@@ -8,6 +8,7 @@ asked of the policy module; a reader who tries gets 403.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -185,7 +186,8 @@ def goal_delete(request, pk, goal_pk):
     agreement = _agreement_for(request, pk, edit=True)
     goal = get_object_or_404(agreement.goals, pk=goal_pk)
     if request.method == "POST":
-        goal.delete()
+        if not _deleted(request, goal):
+            return redirect(goal)
         messages.success(
             request, _("Das Ziel %(number)s wurde gelöscht.") % {"number": goal.number}
         )
@@ -295,14 +297,30 @@ def target_delete(request, pk, target_pk):
     agreement = _agreement_for(request, pk, edit=True)
     target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
     if request.method == "POST":
-        target.delete()
-        messages.success(request, _("Die Zielvorgabe wurde gelöscht."))
+        if _deleted(request, target):
+            messages.success(request, _("Die Zielvorgabe wurde gelöscht."))
         return redirect(target.goal)
     return render(
         request,
         "agreements/confirm_delete.html",
         {"agreement": agreement, "object": target, "kind": _("die Zielvorgabe")},
     )
+
+
+def _deleted(request, item):
+    """Delete ``item``; a year-end result recorded for it keeps it (message)."""
+    try:
+        item.delete()
+    except ProtectedError:
+        messages.error(
+            request,
+            _(
+                "Für diese Zielvorgabe ist schon ein Jahresergebnis festgehalten; "
+                "sie bleibt daher Teil der Vereinbarung."
+            ),
+        )
+        return False
+    return True
 
 
 @require_POST

@@ -428,3 +428,24 @@ def test_start_page_of_a_closed_year_follows_the_official_results(
     attention = client.get(reverse("home")).context["ministry_start"]
     assert "Braucht Aufmerksamkeit" in attention
     assert "Integrationen" not in attention  # judged "erreicht unter …"
+
+
+def test_a_target_with_a_year_end_result_cannot_be_deleted(
+    client_for, ministry_user, closed_year_agreement
+):
+    """A reopened agreement keeps the targets its year-end results are about."""
+    from agreements import services
+    from agreements.models import Target
+
+    _record_all(closed_year_agreement, ministry_user)
+    target = _targets(closed_year_agreement)[0]
+    services.agreement_reopen(
+        agreement=closed_year_agreement, acting_user=ministry_user, reason="Korrektur"
+    )
+    url = reverse(
+        "agreements:target_delete", args=[closed_year_agreement.pk, target.pk]
+    )
+    response = client_for(ministry_user).post(url, follow=True)
+    assert response.status_code == 200
+    assert "schon ein Jahresergebnis festgehalten" in response.content.decode()
+    assert Target.objects.filter(pk=target.pk).exists()
