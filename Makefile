@@ -26,8 +26,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
 
+# Benchmarks against a PostgreSQL database of their own (created if missing);
+# each prints its figures and their ratio to a baseline measured in the same run.
+BENCH_DB ?= zs_bench
+BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+
 bench: $(STAMP)
-	$(BIN)/python bench/pdf.py
+	createdb -h 127.0.0.1 -U postgres $(BENCH_DB) 2>/dev/null || true
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/pdf.py
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/figures.py
+	cd bench && DATABASE_URL=$(BENCH_URL) ../$(BIN)/python overview.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

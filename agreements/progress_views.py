@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.attainment import Status
@@ -234,6 +235,12 @@ def _overview_context(user, year, status, provider):
     return {
         "overview": overview,
         "rows": rows,
+        "rows_html": rendered_rows(
+            overview,
+            rows,
+            f"{user.organisation_id}:{year}",
+            prune=len(rows) == len(overview.rows),
+        ),
         "years": years,
         "status_filters": STATUS_FILTERS,
         "selected_status": status,
@@ -241,6 +248,70 @@ def _overview_context(user, year, status, provider):
         "counts": [(label, overview.counts[key]) for key, label in STATUS_FILTERS],
         "can_edit_land_targets": policy.can_edit_land_targets(user),
     }
+
+
+ROW_TEMPLATE = "agreements/_overview_row.html"
+
+
+def rendered_rows(overview, rows, table, *, prune):
+    """Each row's HTML, kept where the row shows what it showed before.
+
+    All rows of one table live in one cache entry (one read, one write,
+    whatever the cache backend); a row's key holds everything the row
+    template shows, so after one provider's figures change only its row is
+    rendered again. ``prune`` drops rows no longer shown (unfiltered tables).
+    """
+    store_key = f"overview-rows:{table}"
+    stored = cache.get(store_key) or {}
+    keys = [_row_key(overview, row, cells) for row, cells in rows]
+    missing = {}
+    for key, (row, cells) in zip(keys, rows, strict=True):
+        if key not in stored:
+            missing[key] = render_to_string(
+                ROW_TEMPLATE, {"overview": overview, "row": row, "cells": cells}
+            )
+    if missing or (prune and len(stored) != len(keys)):
+        kept = {k: stored[k] for k in keys if k in stored} if prune else stored
+        cache.set(store_key, {**kept, **missing}, OVERVIEW_CACHE_SECONDS)
+    return [mark_safe(stored.get(key) or missing[key]) for key in keys]  # noqa: S308
+
+
+def _row_key(overview, row, cells):
+    agreement = row.agreement
+    parts = [
+        ROW_TEMPLATE,
+        overview.as_of,
+        agreement.pk,
+        agreement.version,
+        agreement.status,
+        row.provider.name,
+        row.as_of,
+        row.closed,
+        row.data_status_text,
+        row.others,
+        *(_cell_key(cell) for cell in cells),
+    ]
+    return "row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cell_key(cell):
+    if cell is None:
+        return None
+    official = cell.official
+    return (
+        cell.target.pk,
+        cell.sort_value,
+        cell.actual_text,
+        cell.revision_text,
+        cell.badge,
+        official
+        and (
+            official.sort_value,
+            official.result.value_text,
+            official.badge,
+            official.revision_note,
+        ),
+    )
 
 
 def _cell(progress, year, result=None):

@@ -206,9 +206,9 @@ def is_closed(rows):
 
 
 def closed_agreement_ids(agreements):
-    """Of ``agreements`` (with goals and targets prefetched), the closed ones."""
+    """Of ``agreements`` (with ``overview_targets``), the closed ones."""
     target_ids = {
-        agreement.pk: [t.pk for g in agreement.goals.all() for t in g.targets.all()]
+        agreement.pk: [target.pk for target in agreement.overview_targets]
         for agreement in agreements
     }
     recorded = set(

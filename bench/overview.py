@@ -2,9 +2,13 @@
 
 405 providers with agreements for 2023 (six targets each, shaped like
 Borken's) and 12 years of figures (from bench/figures.py's data set). Prints
-the median time of ``/uebersicht/2023/`` and of a plain Django view (the
-login page) measured in the same run, their ratio, and the query count.
-The goal is a ratio of at most 5.
+the median time and query count of ``/uebersicht/2023/`` in three states,
+each with its ratio to a plain Django view (the login page) measured in the
+same run:
+
+- the first request ever (no stored results, nothing cached),
+- right after one provider's figures changed (goal: ≤ 10× the plain view),
+- with the table cached (goal: ≤ 2× the plain view).
 
     createdb -h 127.0.0.1 -U postgres zs_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zs_bench \\
@@ -12,6 +16,7 @@ The goal is a ratio of at most 5.
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -29,16 +34,18 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from figures import build
 
-from agreements.models import Agreement, Goal, Target
+from agreements.models import Agreement, Goal, Target, TargetResult
+from indicators.models import DataElement, ReportingMonth
+from indicators.services import month_values_save
 
 YEAR = 2023
 TARGETS = (
-    ("change", "integrationen", Decimal("12.6"), "gte", "higher"),
-    ("change", "k2", Decimal(0), "gte", "higher"),
-    ("gap", "k2_abstand", Decimal(0), "lte", "lower"),
-    ("change", "k3", Decimal("-5.2"), "lte", "lower"),
-    ("change", "lzb_integrationen", Decimal("6.6"), "gte", "higher"),
-    ("monitoring", "k1", None, "", ""),
+    ("change", "integrationen", Decimal("12.6"), "gte"),
+    ("change", "k2", Decimal(0), "gte"),
+    ("change", "k2_abstand", Decimal(0), "lte"),
+    ("change", "k3", Decimal("-5.2"), "lte"),
+    ("change", "lzb_integrationen", Decimal("6.6"), "gte"),
+    ("monitoring", "k1", None, ""),
 )
 
 
@@ -52,7 +59,7 @@ def main():
     call_command("migrate", verbosity=0)
     user, providers = build()
     ensure_agreements(providers)
-    measure(user, args.repeat)
+    measure(user, providers, args.repeat)
 
 
 def ensure_agreements(providers):
@@ -76,21 +83,16 @@ def ensure_agreements(providers):
             position=position,
             kind=kind,
             indicator=indicator,
-            wording="…",
-            unit="percent",
             target_value=value,
             comparator=comparator,
-            direction=direction,
         )
         for goal in goals
-        for position, (kind, indicator, value, comparator, direction) in enumerate(
-            TARGETS
-        )
+        for position, (kind, indicator, value, comparator) in enumerate(TARGETS)
     )
     print(f"agreements {YEAR}: {Agreement.objects.filter(year=YEAR).count()}")
 
 
-def measure(user, repeat):
+def measure(user, providers, repeat):
     ministry = Client()
     ministry.force_login(user)
     anonymous = Client()
@@ -102,22 +104,56 @@ def measure(user, repeat):
     def plain():
         assert anonymous.get("/anmelden/").status_code == 200
 
+    changes = iter(range(1, 10_000))
+
+    def after_change():
+        """A grid save changes one provider's figures, then the overview."""
+        revise(user, providers[0], next(changes))
+        overview()
+
     cache.clear()
+    TargetResult.objects.all().delete()
     started = time.perf_counter()
     cold_queries = count_queries(overview)
     cold = time.perf_counter() - started
-    warm_queries = count_queries(overview)
-    times = {overview: [], plain: []}
+    changed_queries = count_queries(after_change)
+    cached_queries = count_queries(overview)
+    times = {after_change: [], overview: [], plain: []}
     for _ in range(repeat):
-        for step in (overview, plain):
+        for step in (after_change, overview, plain):
             started = time.perf_counter()
             step()
             times[step].append(time.perf_counter() - started)
-    report(
-        (cold_queries, warm_queries),
-        cold,
-        statistics.median(times[overview]),
-        statistics.median(times[plain]),
+    plain_median = statistics.median(times[plain])
+    print(f"/uebersicht/{YEAR}/ with {len(providers)} providers:")
+    print(f"  plain view (login page):            {plain_median * 1000:8.1f} ms")
+    print(
+        f"  first request ever (nothing stored):  {cold * 1000:8.1f} ms, "
+        f"{cold_queries} queries, ratio {cold / plain_median:6.1f}"
+    )
+    for label, step, queries, goal in (
+        ("after one provider's change:", after_change, changed_queries, 10),
+        ("table cached:", overview, cached_queries, 2),
+    ):
+        median = statistics.median(times[step])
+        print(
+            f"  {label:36} {median * 1000:8.1f} ms, {queries} queries, "
+            f"ratio {median / plain_median:6.1f} (goal ≤ {goal})"
+        )
+
+
+def revise(user, provider, step):
+    """Save December 2023's integrations of ``provider`` through the grid service."""
+    month = datetime.date(YEAR, 12, 1)
+    element = DataElement.objects.get(code="integrationen")
+    month_values_save(
+        provider=provider,
+        month=month,
+        values={(element, "total"): Decimal(2_000 + step % 2)},
+        data_status="t3",
+        version=ReportingMonth.objects.get(provider=provider, month=month).version,
+        acting_user=user,
+        reason="Benchmark",
     )
 
 
@@ -132,18 +168,6 @@ def count_queries(step):
     with connection.execute_wrapper(counter):
         step()
     return len(statements)
-
-
-def report(queries, cold, warm, plain):
-    print(f"/uebersicht/{YEAR}/ with 405 providers, median of the runs:")
-    print(
-        f"  first request (nothing cached): {cold * 1000:8.1f} ms, {queries[0]} queries"
-    )
-    print(
-        f"  overview (table cached):        {warm * 1000:8.1f} ms, {queries[1]} queries"
-    )
-    print(f"  plain view (login page):        {plain * 1000:8.1f} ms")
-    print(f"  ratio overview / plain:         {warm / plain:8.1f}  (goal: ≤ 5)")
 
 
 if __name__ == "__main__":

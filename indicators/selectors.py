@@ -60,9 +60,13 @@ def pooled_series_for(providers, codes, first, last):
 
 
 def providers_with_figures(providers, year):
-    """The ids of ``providers`` with any figure in ``year``, one query."""
+    """The ids of ``providers`` with any figure in ``year``, one query.
+
+    Asks the reporting months (one row per provider and month with figures),
+    not the values: twenty times fewer rows.
+    """
     return set(
-        MonthlyValue.objects.filter(
+        ReportingMonth.objects.filter(
             provider_id__in=[getattr(p, "pk", p) for p in providers],
             month__year=year,
         )

@@ -243,7 +243,7 @@ def put_figures(db):
     from django.utils import timezone
 
     from indicators.elements import ensure_default_elements
-    from indicators.models import DataElement, MonthlyValue
+    from indicators.models import DataElement, MonthlyValue, ReportingMonth
     from indicators.services import figures_changed
 
     ensure_default_elements()
@@ -262,6 +262,14 @@ def put_figures(db):
                 changed_at=timezone.now(),
             )
             for month, value in values.items()
+        )
+        # as the services do: each month with figures has its reporting month
+        ReportingMonth.objects.bulk_create(
+            [
+                ReportingMonth(provider=provider, month=month, data_status="t3")
+                for month in values
+            ],
+            ignore_conflicts=True,
         )
         figures_changed([provider])
 
