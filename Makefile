@@ -36,6 +36,8 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/pdf.py
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/figures.py
 	cd bench && DATABASE_URL=$(BENCH_URL) ../$(BIN)/python overview.py
+	command -v wrk >/dev/null && DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/load.py \
+		|| echo "bench/load.py skipped: apt-get install wrk"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

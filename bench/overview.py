@@ -34,7 +34,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from figures import build
 
-from agreements.models import Agreement, Goal, Target, TargetResult
+from agreements.models import Agreement, Goal, Party, Target, TargetResult
 from indicators.models import DataElement, ReportingMonth
 from indicators.services import month_values_save
 
@@ -64,6 +64,8 @@ def main():
 
 def ensure_agreements(providers):
     """One 2023 agreement with six targets per provider (bulk, once)."""
+    # Agreements of an earlier run without parties are made again.
+    Agreement.objects.filter(year=YEAR, parties__isnull=True).delete()
     missing = [
         p
         for p in providers
@@ -72,6 +74,22 @@ def ensure_agreements(providers):
     agreements = Agreement.objects.bulk_create(
         Agreement(provider=provider, year=YEAR, status="negotiation")
         for provider in missing
+    )
+    names = {"ministry": "Benchmark-Ministerium", "provider": "Kreis"}
+    Party.objects.bulk_create(
+        Party(
+            agreement=agreement,
+            role=role,
+            organisation=(
+                agreement.provider.supervisor
+                if role == "ministry"
+                else agreement.provider
+            ),
+            name=names[role] if role == "ministry" else agreement.provider.name,
+            short_name="BM" if role == "ministry" else agreement.provider.short_name,
+        )
+        for agreement in agreements
+        for role in ("ministry", "provider")
     )
     goals = Goal.objects.bulk_create(
         Goal(agreement=agreement, number="II", title="Integration")
