@@ -64,7 +64,7 @@ def test_staff_pairs_an_app_and_then_signs_in_with_a_code(page, staff_user):
     check_accessibility(page)
     page.get_by_label("Einmalcode").fill("000000")
     page.get_by_role("button", name="Bestätigen").click()
-    expect(page.get_by_text("Der Code stimmt nicht")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Der Code stimmt nicht")
     check_accessibility(page)
 
 

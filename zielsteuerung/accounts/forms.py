@@ -1,6 +1,7 @@
 """Forms of the sign-in pages."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +29,15 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].replace(" ", "")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, saying in plain German what went wrong."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Benutzername oder Passwort stimmen nicht. Bitte prüfen Sie Ihre "
+            "Eingabe; Groß- und Kleinschreibung wird beachtet."
+        ),
+    }

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mozilla_django_oidc import views as oidc_views
 
 from . import policy
-from .forms import TokenForm
+from .forms import LoginForm, TokenForm
 from .security_log import log_event
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ SESSION_EXPIRED_KEY = "zs_session_expired"
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
