@@ -278,3 +278,74 @@ def test_command_fails_on_bad_rows(tmp_path, coesfeld_user, coesfeld):
         call_command("import_figures", str(path), "--user", "bob", stderr=err)
     assert "Zeile 7, wert" in err.getvalue()
     assert not MonthlyValue.objects.exists()
+
+
+# --- COPY and the portable path write the same -----------------------------------
+
+
+def _written(provider):
+    values = sorted(
+        MonthlyValue.objects.filter(provider=provider).values_list(
+            "month", "element__code", "sex", "value", "data_status", "comment"
+        )
+    )
+    history = list(
+        MonthlyValueChange.objects.filter(monthly_value__provider=provider)
+        .order_by("monthly_value__element__code", "monthly_value__sex", "pk")
+        .values_list(
+            "monthly_value__month",
+            "monthly_value__element__code",
+            "monthly_value__sex",
+            "old_value",
+            "old_data_status",
+            "new_value",
+            "data_status",
+            "reason",
+        )
+    )
+    return values, history
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_copy_and_portable_paths_write_the_same_values_and_history(
+    monkeypatch, coesfeld_user, coesfeld, copy
+):
+    """First a new month, then a revision of it; and a bad row changes nothing."""
+    from django.db import connection
+
+    from indicators import import_service
+
+    if copy and connection.vendor != "postgresql":
+        pytest.skip("COPY exists on PostgreSQL only")
+    monkeypatch.setattr(import_service, "USE_COPY", copy)
+    first = csv_bytes(
+        "05558;2023-01;elb;insgesamt;8.512;t0",
+        "05558;2023-01;elb;frauen;4.300;t0",
+        "05558;2023-01;integrationen;insgesamt;210;t0",
+    )
+    assert run(first, coesfeld_user).ok
+    revision = csv_bytes(
+        "05558;2023-01;elb;insgesamt;8.520;t3",
+        "05558;2023-01;elb;frauen;4.300;t3",
+        "05558;2023-01;integrationen;insgesamt;212;t3",
+    )
+    assert run(revision, coesfeld_user, reason="t-3-Lieferung").ok
+    bad = csv_bytes(
+        "05558;2023-01;elb;insgesamt;9.999;t3",
+        "05558;2023-01;gibtsnicht;insgesamt;1;t3",
+    )
+    assert not run(bad, coesfeld_user).ok
+    values, history = _written(coesfeld)
+    assert values == [
+        (datetime.date(2023, 1, 1), "elb", "total", Decimal("8520"), "t3", ""),
+        (datetime.date(2023, 1, 1), "elb", "women", Decimal("4300"), "t3", ""),
+        (datetime.date(2023, 1, 1), "integrationen", "total", Decimal("212"), "t3", ""),
+    ]
+    assert [(h[3], h[4], h[5], h[6]) for h in history] == [
+        (None, "", Decimal("8512"), "t0"),
+        (Decimal("8512"), "t0", Decimal("8520"), "t3"),
+        (None, "", Decimal("4300"), "t0"),
+        (Decimal("4300"), "t0", Decimal("4300"), "t3"),
+        (None, "", Decimal("210"), "t0"),
+        (Decimal("210"), "t0", Decimal("212"), "t3"),
+    ]

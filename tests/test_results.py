@@ -191,18 +191,14 @@ def test_a_revision_marks_the_result_with_old_and_new(
     """t-0 figures replaced by t-3 ones: the overview shows old → new and when."""
     client = client_for(ministry_user)
     url = reverse("agreements:progress", args=[borken_2023.pk])
+    may = datetime.date(2023, 5, 1)
+    _save_month(ministry_user, borken, may, {}, "t0", reason="vorläufig")
     assert "Revision" not in client.get(url).content.decode()
     target = Target.objects.get(goal__agreement=borken_2023, indicator="integrationen")
     before = TargetResult.objects.get(target=target)
     assert before.value == Decimal("10.0")  # 550 ÷ 500 − 1
     # May moves from 110 to 160: 600 ÷ 500 − 1 = +20 %
-    _save_month(
-        ministry_user,
-        borken,
-        datetime.date(2023, 5, 1),
-        {"integrationen": 160},
-        reason="t-3-Lieferung",
-    )
+    _save_month(ministry_user, borken, may, {"integrationen": 160}, "t3", "t-3")
     page = client.get(url).content.decode().replace("\xa0", " ")
     assert "Geändert durch eine Revision der Monatswerte:" in page
     assert "vorher +10,0 % (gefährdet)" in page
