@@ -14,12 +14,13 @@ from zielsteuerung.accounts import policy
 from . import archive, pdf, wording
 from .models import (
     Agreement,
-    AgreementStatus,
     FocusArea,
     Goal,
     Party,
     PartyRole,
+    Step,
     Target,
+    step_target,
 )
 
 
@@ -223,7 +224,7 @@ def _record(instance, acting_user, reason=None):
 def agreement_finalize(*, agreement, acting_user):
     """Freeze the content: the agreement is printed for signature."""
     agreement = _lock(agreement)
-    if not agreement.is_editable:
+    if not agreement.step_open(Step.FINALIZE):
         raise AgreementStateError(
             _("Nur ein Entwurf oder eine Vereinbarung in Verhandlung wird Endfassung.")
         )
@@ -239,7 +240,7 @@ def agreement_finalize(*, agreement, acting_user):
             % {"n": len(blocking)}
         )
     party_names_refresh(agreement=agreement, acting_user=acting_user)
-    agreement.status = AgreementStatus.FINAL
+    agreement.status = step_target(Step.FINALIZE)
     _record(agreement, acting_user, _("Endfassung festgelegt"))
     return agreement
 
@@ -274,14 +275,14 @@ def target_numbers_confirm(*, target, acting_user, reason):
 def agreement_reopen(*, agreement, acting_user, reason):
     """Back from final to draft; ``reason`` goes into the history."""
     agreement = _lock(agreement)
-    if not agreement.is_final:
+    if not agreement.step_open(Step.REOPEN):
         raise AgreementStateError(
             _("Nur eine Endfassung kann zurück zum Entwurf gesetzt werden.")
         )
     if not (reason or "").strip():
         raise AgreementStateError(_("Bitte einen Grund angeben."))
     _require(policy.can_reopen_agreement(acting_user, agreement))
-    agreement.status = AgreementStatus.DRAFT
+    agreement.status = step_target(Step.REOPEN)
     _record(agreement, acting_user, reason.strip())
     return agreement
 
@@ -294,7 +295,7 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
     rendered once and its bytes stored; downloads serve exactly those bytes.
     """
     agreement = _lock(agreement)
-    if not agreement.is_final:
+    if not agreement.step_open(Step.SIGN):
         raise AgreementStateError(
             _("Unterzeichnet werden kann nur die Endfassung einer Vereinbarung.")
         )
@@ -311,7 +312,7 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
         created=agreement.signed_at,
     )
     _store_files(agreement, signed_copy, data)
-    agreement.status = AgreementStatus.SIGNED
+    agreement.status = step_target(Step.SIGN)
     try:
         _record(agreement, acting_user, _("Unterzeichnet"))
     except Exception:
@@ -321,16 +322,26 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
 
 
 def _store_files(agreement, signed_copy, archive_bytes):
-    """Write the scanned copy and the archive; keep the archive's SHA-256.
+    """Write the scanned copy and the archive; keep the SHA-256 of each.
 
     Files are written before the row that names them, so a saved row never
     points to a missing file. If saving fails, the files are removed again;
     a rollback later on (outside this service) can leave an orphan file,
     which is harmless.
     """
+    agreement.signed_copy_sha256 = _sha256_of(signed_copy)
     agreement.signed_copy.save("unterschrieben.pdf", signed_copy, save=False)
     agreement.archive_pdf.save("archiv.pdf", ContentFile(archive_bytes), save=False)
     agreement.archive_sha256 = hashlib.sha256(archive_bytes).hexdigest()
+
+
+def _sha256_of(upload):
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def _delete_files(agreement):
@@ -343,7 +354,7 @@ def _delete_files(agreement):
 def agreement_amend(*, agreement, acting_user):
     """Start an amendment: a new version, as a draft copy of the signed one."""
     agreement = _lock(agreement)
-    if not agreement.is_signed:
+    if not agreement.step_open(Step.AMEND):
         raise AgreementStateError(
             _("Eine Änderungsvereinbarung setzt eine unterzeichnete Fassung voraus.")
         )

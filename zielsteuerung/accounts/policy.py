@@ -100,26 +100,29 @@ def can_edit_land_targets(user):
 
 # The sign workflow: draft/negotiation → final → signed; final → draft again
 # (with a reason); signed → a new version (amendment) that starts as a draft.
-# Ministry editors only; Träger staff and readers only read and print.
+# Which step is open in which status is the one table
+# ``agreements.models.TRANSITIONS`` (asked through ``agreement.step_open``);
+# who may take it is decided here: ministry editors only; Träger staff and
+# readers only read and print.
 
 
 def can_finalize_agreement(user, agreement):
-    return _steers(user, agreement) and agreement.is_editable
+    return _steers(user, agreement) and agreement.step_open("finalize")
 
 
 def can_reopen_agreement(user, agreement):
-    return _steers(user, agreement) and agreement.is_final
+    return _steers(user, agreement) and agreement.step_open("reopen")
 
 
 def can_sign_agreement(user, agreement):
-    return _steers(user, agreement) and agreement.is_final
+    return _steers(user, agreement) and agreement.step_open("sign")
 
 
 def can_amend_agreement(user, agreement):
     """Only the latest signed version can be amended, and only once."""
     return (
         _steers(user, agreement)
-        and agreement.is_signed
+        and agreement.step_open("amend")
         and not agreement.has_amendment()
     )
 
