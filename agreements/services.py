@@ -9,17 +9,23 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.accounts.models import Organisation
+from zielsteuerung.versioning import EditGone
 
 from . import archive, pdf, wording
 from .models import (
     Agreement,
+    AgreementLockedError,
     FocusArea,
     Goal,
+    LandTarget,
     Party,
     PartyRole,
     Step,
     Target,
+    TargetAssessment,
     step_target,
 )
 
@@ -152,18 +158,143 @@ def next_position(queryset):
     return 0 if highest is None else highest + 1
 
 
+# --- Edits that must not overwrite anyone (zielsteuerung/versioning.py) ---------
+# Each edit form carries the version it was opened at; the service locks the
+# agreement's row, checks that it may still be edited (EditGone: frozen or
+# deleted meanwhile) and that the version did not move (EditConflict).
+
+
+def agreement_version(agreement):
+    """The version of the texts form: the agreement, its parties, focus areas."""
+    return versioning.combined(
+        Agreement.history.filter(id=agreement.pk),
+        Party.history.filter(agreement_id=agreement.pk),
+        FocusArea.history.filter(agreement_id=agreement.pk),
+    )
+
+
+def goal_version(goal):
+    return str(versioning.history_version(Goal.history.filter(id=goal.pk)))
+
+
+def target_version(target):
+    return str(versioning.history_version(Target.history.filter(id=target.pk)))
+
+
+def assessment_version(target):
+    history = TargetAssessment.history.filter(target_id=target.pk)
+    return str(versioning.history_version(history))
+
+
+def _lock_editable(agreement_id):
+    """Lock the agreement's row; EditGone unless its content may still change."""
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if agreement is None:
+        raise EditGone(_("Die Zielvereinbarung wurde inzwischen gelöscht."))
+    if not agreement.is_editable:
+        raise EditGone(str(AgreementLockedError(agreement.status).args[0]))
+    return agreement
+
+
 @transaction.atomic
-def goal_create(*, goal):
+def agreement_texts_save(
+    *, agreement, form, parties, focus_areas, version, acting_user
+):
+    """Save the texts, parties and focus areas of ``agreement`` (valid forms)."""
+    _lock_editable(agreement.pk)
+    versioning.check_version(version, agreement_version(agreement))
+    form.instance._history_user = acting_user
+    form.save()
+    parties.save()
+    party_names_refresh(agreement=agreement, acting_user=acting_user)
+    for area in focus_areas.save(commit=False):
+        if area.pk is None:
+            area.position = len(focus_areas.forms)
+        area.save()
+    for area in focus_areas.deleted_objects:
+        area.delete()
+    focus_areas_renumber(agreement=agreement)
+    return agreement
+
+
+def land_targets_version(ministry, year):
+    history = LandTarget.history.filter(ministry_id=ministry.pk, year=year)
+    return str(versioning.history_version(history))
+
+
+@transaction.atomic
+def land_targets_save(*, ministry, year, formset, version, acting_user):
+    """Save the Land's targets of ``year`` (a valid formset) unless changed."""
+    if not policy.can_edit_land_targets(acting_user):
+        raise PermissionDenied(_("Sie dürfen die Landesziele nicht ändern."))
+    Organisation.objects.select_for_update().filter(pk=ministry.pk).exists()
+    versioning.check_version(version, land_targets_version(ministry, year))
+    for land_target in formset.save(commit=False):
+        land_target.ministry, land_target.year = ministry, year
+        land_target._history_user = acting_user
+        land_target.save()
+    for land_target in formset.deleted_objects:
+        land_target._history_user = acting_user
+        land_target.delete()
+
+
+@transaction.atomic
+def goal_create(*, goal, acting_user=None):
+    _lock_editable(goal.agreement_id)
     goal.position = next_position(Goal.objects.filter(agreement=goal.agreement))
+    goal._history_user = acting_user
     goal.save()
     return goal
 
 
 @transaction.atomic
-def target_create(*, target):
+def goal_update(*, goal, form, version, acting_user):
+    """Save ``form`` over ``goal`` unless someone changed or deleted it."""
+    _lock_editable(goal.agreement_id)
+    if not Goal.objects.filter(pk=goal.pk).exists():
+        raise EditGone(_("Das Ziel wurde inzwischen gelöscht."))
+    versioning.check_version(version, goal_version(goal))
+    form.instance._history_user = acting_user
+    return form.save()
+
+
+@transaction.atomic
+def target_create(*, target, acting_user=None):
+    _lock_editable(target.goal.agreement_id)
+    if not Goal.objects.filter(pk=target.goal_id).exists():
+        raise EditGone(_("Das Ziel dieser Zielvorgabe wurde inzwischen gelöscht."))
     target.position = next_position(Target.objects.filter(goal=target.goal))
+    target._history_user = acting_user
     target.save()
     return target
+
+
+@transaction.atomic
+def target_update(*, target, form, version, acting_user):
+    """Save ``form`` over ``target`` unless someone changed or deleted it."""
+    _lock_editable(target.goal.agreement_id)
+    if not Target.objects.filter(pk=target.pk).exists():
+        raise EditGone(_("Die Zielvorgabe wurde inzwischen gelöscht."))
+    versioning.check_version(version, target_version(target))
+    form.instance._history_user = acting_user
+    return form.save()
+
+
+@transaction.atomic
+def target_assessment_save(*, target, form, version, acting_user):
+    """Record the status of ``target`` (progress data: also once signed)."""
+    if not policy.can_assess_targets(acting_user, target.goal.agreement):
+        raise PermissionDenied(_("Nur das Ministerium trägt Einschätzungen ein."))
+    if not Target.objects.select_for_update().filter(pk=target.pk).exists():
+        raise EditGone(_("Die Zielvorgabe wurde inzwischen gelöscht."))
+    versioning.check_version(version, assessment_version(target))
+    form.instance.assessed_by = acting_user
+    form.instance._history_user = acting_user
+    return form.save()
 
 
 @transaction.atomic

@@ -114,6 +114,16 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite: a writing transaction takes the write lock when it begins
+    # (IMMEDIATE) and waits up to SQLITE_TIMEOUT seconds for it, instead of
+    # failing with "database is locked" when two first saves of a month meet.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": envint("SQLITE_TIMEOUT", "20"),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # /healthz/ reports "fail" when the disk of MEDIA_ROOT is fuller than this.

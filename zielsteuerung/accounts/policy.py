@@ -83,6 +83,15 @@ def can_edit_agreement(user, agreement):
     return _steers(user, agreement) and agreement.is_editable
 
 
+def edits_content_of(user, agreement):
+    """Whether ``user`` writes ``agreement``'s content while it is editable.
+
+    Such a user whose form was open when the agreement was frozen gets the
+    form back with what they typed and the reason, not a bare 403.
+    """
+    return _steers(user, agreement)
+
+
 def can_assess_targets(user, agreement):
     """Record the status of qualitative and local targets, also once signed."""
     return _steers(user, agreement)
