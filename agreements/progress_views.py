@@ -171,19 +171,33 @@ def overview_page(request, year):
     overview_allowed(request)
     status = request.GET.get("status", "")
     provider = request.GET.get("provider", "")
-    content = cached_fragment(
+    content = overview_fragment(request.user, year, status, provider)
+    return render(
+        request, "agreements/overview.html", {"content": content, "year": year}
+    )
+
+
+def overview_fragment(user, year, status="", provider=""):
+    """The overview table of ``user``'s ministry, from the cache if current."""
+    return cached_fragment(
         "agreements/_overview_content.html",
         [
-            request.user.organisation_id,
-            policy.can_edit_land_targets(request.user),
+            user.organisation_id,
+            policy.can_edit_land_targets(user),
             year,
             status,
             provider,
         ],
-        lambda: _overview_context(request.user, year, status, provider),
+        lambda: _overview_context(user, year, status, provider),
     )
-    return render(
-        request, "agreements/overview.html", {"content": content, "year": year}
+
+
+def ministry_start_fragment(user, year):
+    """The ministry's part of the start page, from the cache if current."""
+    return cached_fragment(
+        "agreements/_home_ministry.html",
+        [user.organisation_id, year],
+        lambda: {"year": year, **_ministry_start(user, year)},
     )
 
 
@@ -239,11 +253,7 @@ def home(request):
         )[:8],
     }
     if year is not None and context["is_ministry"]:
-        context["ministry_start"] = cached_fragment(
-            "agreements/_home_ministry.html",
-            [user.organisation_id, year],
-            lambda: {"year": year, **_ministry_start(user, year)},
-        )
+        context["ministry_start"] = ministry_start_fragment(user, year)
     elif not context["is_ministry"]:
         # Overdue figures are named whether or not an agreement is in force.
         context["provider"] = user.organisation

@@ -11,6 +11,7 @@ from zielsteuerung.accounts import views as accounts_views
 from zielsteuerung.accounts.organisation_views import organisation_names
 from zielsteuerung.converters import YearConverter
 from zielsteuerung.health import HealthView
+from zielsteuerung.jobs.views import job_status
 
 # Before the includes below: indicators.urls uses <year:…> too.
 register_converter(YearConverter, "year")
@@ -67,6 +68,7 @@ urlpatterns = [
         organisation_names,
         name="organisation_names",
     ),
+    path("auftraege/<int:pk>/", job_status, name="job_status"),
     path("verwaltung/", admin.site.urls),
     path("healthz/", HealthView.as_view(), name="healthz"),
 ]
