@@ -1,4 +1,5 @@
-"""Background jobs of the agreements: warming the overview after an import.
+"""Background jobs of the agreements: the archive copy after signing, and
+warming the overview after an import.
 
 The overview of all providers takes about a second to compute at national
 scale; after an import the worker computes it (and the ministry's start
@@ -6,9 +7,13 @@ page) for the years the file touched, so the next person finds it in the
 cache. Registered in ``AgreementsConfig.ready``.
 """
 
-from zielsteuerung.accounts.models import Organisation, Role, User
-from zielsteuerung.jobs.services import register
+from django.utils.translation import gettext as _
 
+from zielsteuerung.accounts.models import Organisation, Role, User
+from zielsteuerung.jobs.services import JobError, register
+
+from . import services
+from .models import Agreement
 from .overview import steering_year
 from .progress_views import ministry_start_fragment, overview_fragment
 
@@ -41,3 +46,14 @@ def _stand_ins(ministry):
         User(organisation=ministry, role=role, is_active=True)
         for role in (Role.EDITOR, Role.READER)
     ]
+
+
+@register("agreement_archive")
+def agreement_archive(job, progress):
+    """Render the PDF/A archive of a signed agreement (once)."""
+    agreement = Agreement.objects.filter(pk=job.params["agreement"]).first()
+    if agreement is None:
+        raise JobError(_("Die Zielvereinbarung gibt es nicht mehr."))
+    progress(_("Archivexemplar wird erstellt"))
+    agreement = services.agreement_archive_render(agreement=agreement)
+    return {"sha256": agreement.archive_sha256}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
 from zielsteuerung.accounts.models import Organisation
+from zielsteuerung.jobs.services import job_enqueue
 from zielsteuerung.versioning import EditGone
 
 from . import archive, pdf, wording
@@ -420,10 +421,13 @@ def agreement_reopen(*, agreement, acting_user, reason):
 
 @transaction.atomic
 def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
-    """Record the signatures, keep the scanned copy and the PDF/A archive.
+    """Record the signatures and keep the scanned copy with its SHA-256.
 
-    ``signatures`` maps a party role to ``(place, date)``. The archive is
-    rendered once and its bytes stored; downloads serve exactly those bytes.
+    ``signatures`` maps a party role to ``(place, date)``. The PDF/A archive
+    is rendered by the worker once this has committed
+    (``agreement_archive_render``): the signed content can no longer change,
+    so the archive shows exactly what was signed, and a failing renderer
+    cannot undo a signature that happened on paper.
     """
     agreement = _lock(agreement)
     if not agreement.step_open(Step.SIGN):
@@ -436,34 +440,67 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
         _take_names(party)
         _record(party, acting_user, _("Unterzeichnung erfasst"))
     agreement.signed_at = timezone.now()
-    data = pdf.render_archive_pdf(
-        agreement,
-        data=archive.targets_json(agreement),
-        name=archive.ATTACHMENT_NAME,
-        created=agreement.signed_at,
-    )
-    _store_files(agreement, signed_copy, data)
+    agreement.signed_copy_sha256 = _sha256_of(signed_copy)
+    # Written before the row that names it, so a saved row never points to a
+    # missing file; removed again if saving fails.
+    agreement.signed_copy.save("unterschrieben.pdf", signed_copy, save=False)
     agreement.status = step_target(Step.SIGN)
     try:
         _record(agreement, acting_user, _("Unterzeichnet"))
     except Exception:
         _delete_files(agreement)
         raise
+    _archive_later(agreement, acting_user)
     return agreement
 
 
-def _store_files(agreement, signed_copy, archive_bytes):
-    """Write the scanned copy and the archive; keep the SHA-256 of each.
+def _archive_later(agreement, acting_user):
+    job_enqueue(
+        kind="agreement_archive",
+        params={"agreement": agreement.pk},
+        owner=acting_user,
+        subject=archive_subject(agreement),
+    )
 
-    Files are written before the row that names them, so a saved row never
-    points to a missing file. If saving fails, the files are removed again;
-    a rollback later on (outside this service) can leave an orphan file,
-    which is harmless.
+
+def archive_subject(agreement):
+    return f"agreement-archive:{agreement.pk}"
+
+
+@transaction.atomic
+def agreement_archive_render(*, agreement):
+    """Render the signed agreement once as PDF/A-3b and keep its SHA-256.
+
+    Run by the worker after signing (and again if that failed); a second run
+    finds the archive and leaves it as it is: downloads always serve the
+    same bytes.
     """
-    agreement.signed_copy_sha256 = _sha256_of(signed_copy)
-    agreement.signed_copy.save("unterschrieben.pdf", signed_copy, save=False)
-    agreement.archive_pdf.save("archiv.pdf", ContentFile(archive_bytes), save=False)
-    agreement.archive_sha256 = hashlib.sha256(archive_bytes).hexdigest()
+    agreement = _lock(agreement)
+    if not agreement.is_signed:
+        raise AgreementStateError(_("Archiviert wird nur eine unterzeichnete Fassung."))
+    if agreement.archive_sha256:
+        return agreement
+    data = pdf.render_archive_pdf(
+        agreement,
+        data=archive.targets_json(agreement),
+        name=archive.ATTACHMENT_NAME,
+        created=agreement.signed_at,
+    )
+    agreement.archive_pdf.save("archiv.pdf", ContentFile(data), save=False)
+    agreement.archive_sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        _record(agreement, None, _("Archivexemplar (PDF/A) erstellt"))
+    except Exception:
+        agreement.archive_pdf.storage.delete(agreement.archive_pdf.name)
+        raise
+    return agreement
+
+
+@transaction.atomic
+def agreement_archive_retry(*, agreement, acting_user):
+    """Start the archive's rendering again after it failed."""
+    _require(policy.can_sign_agreement_archive(acting_user, agreement))
+    _archive_later(agreement, acting_user)
 
 
 def _sha256_of(upload):

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 
 from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.jobs.models import Job
 from zielsteuerung.versioning import EditConflict, EditGone
 
 from . import pdf, services, wording
@@ -139,7 +140,20 @@ class AgreementDetailView(DetailView):
             "can_amend": policy.can_amend_agreement(user, agreement),
             "amendments": list(agreement.amendments.all()),
             "history": agreement_history(agreement),
+            **_archive_state(user, agreement),
         }
+
+
+def _archive_state(user, agreement):
+    """While the worker renders the archive after signing: its job's state."""
+    if not agreement.is_signed or agreement.archive_sha256:
+        return {}
+    job = Job.objects.filter(subject=services.archive_subject(agreement)).first()
+    return {
+        "archive_job": job,
+        "archive_job_is_mine": job is not None and job.owner_id == user.pk,
+        "can_retry_archive": policy.can_sign_agreement_archive(user, agreement),
+    }
 
 
 def agreement_update(request, pk):
@@ -564,8 +578,8 @@ def agreement_sign(request, pk):
             signed_copy=form.cleaned_data["signed_copy"],
         ),
         _(
-            "Die Unterzeichnung ist erfasst. Das Archivexemplar (PDF/A) und die "
-            "unterschriebene Fassung sind gespeichert."
+            "Die Unterzeichnung ist erfasst und die unterschriebene Fassung "
+            "gespeichert. Das Archivexemplar (PDF/A) wird im Hintergrund erstellt."
         ),
     )
 
@@ -584,6 +598,16 @@ def agreement_amend(request, pk):
             "der unterzeichneten Fassung. Ändern Sie jetzt, was sich ändert."
         ),
     )
+
+
+@require_POST
+def agreement_archive_retry(request, pk):
+    """Start the archive's rendering again after it failed."""
+    agreement = _agreement_for(request, pk)
+    _require(policy.can_sign_agreement_archive(request.user, agreement))
+    services.agreement_archive_retry(agreement=agreement, acting_user=request.user)
+    messages.success(request, _("Das Archivexemplar wird erneut erstellt."))
+    return redirect(agreement)
 
 
 def agreement_archive(request, pk):

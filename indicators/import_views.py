@@ -137,8 +137,7 @@ def _background_check(request, staged, need_reason):
     run = latest_job(f"import-run:{staged.pk}", user)
     job = run if run and (check is None or run.pk > check.pk) else check
     if job is None:
-        _enqueue_check(staged, user)
-        return redirect("indicators:import_check", pk=staged.pk)
+        job = _enqueue_check(staged, user)
     if job.status != JobStatus.DONE:
         return render(
             request, "indicators/import_job.html", {"staged": staged, "job": job}
@@ -166,6 +165,7 @@ def _enqueue_check(staged, user):
         subject=f"import-check:{staged.pk}",
     )
     _expect_rows(job, staged)
+    return job
 
 
 def _expect_rows(job, staged):

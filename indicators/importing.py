@@ -171,7 +171,8 @@ def estimated_rows(content, file_name):
     """About how many data rows the file has, without reading it all.
 
     CSV: its line breaks; XLSX: the dimension its sheet declares (0 when the
-    file cannot be opened: the check itself then says why).
+    file cannot be opened or is too large: the check itself then refuses it
+    at once, in the request).
     """
     if not file_name.lower().endswith(".xlsx"):
         return max(content.count(b"\n") - 1, 0)
@@ -179,9 +180,10 @@ def estimated_rows(content, file_name):
 
     try:
         _check_zip(content)
-        workbook = load_workbook(io.BytesIO(content), read_only=True)
-        return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-    except Exception:  # openpyxl raises many kinds; the check reports them
+        sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+        _check_size(sheet.max_row or 0, sheet.max_column or 0)
+        return max((sheet.max_row or 1) - 1, 0)
+    except Exception:  # refused or unreadable: the check says why, at once
         return 0
 
 

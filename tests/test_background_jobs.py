@@ -10,6 +10,7 @@ copied back afterwards; on PostgreSQL both use the test database.
 """
 
 import datetime
+import hashlib
 import os
 import signal
 import sqlite3
@@ -33,7 +34,7 @@ from indicators.models import DataElement, MonthlyValue, StagedImport
 from tests.test_shared_cache import ROOT
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
 from zielsteuerung.jobs.models import Job, JobStatus, PeriodicRun
-from zielsteuerung.jobs.services import jobs_reap, periodic_tick
+from zielsteuerung.jobs.services import job_run, jobs_reap, periodic_tick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -161,8 +162,6 @@ def test_large_import_runs_in_the_worker_and_equals_the_in_request_path(
     rows = content.count(b"\n") - 1
     staged = _upload(client, content)
     # The page starts the dry run in the background and shows its progress.
-    page = client.get(_check_url(staged))
-    assert page.status_code == 302
     page = client.get(_check_url(staged)).content.decode()
     assert "im Hintergrund geprüft" in page
     assert "Wartet auf einen freien Hintergrundprozess" in page
@@ -305,3 +304,71 @@ def test_health_fails_while_a_job_waits_too_long_for_a_worker(client, coesfeld_u
     Job.objects.filter(pk=job.pk).update(created_at=waited)
     response = client.get("/healthz/")
     assert (response.status_code, response.content) == (503, b"fail\n")
+
+
+def _sign_through_the_page(client, agreement):
+    from tests.conftest import scanned_upload
+
+    url = reverse("agreements:sign", args=[agreement.pk])
+    response = client.post(
+        url,
+        {
+            "ministry_place": "Düsseldorf",
+            "ministry_date": "2014-06-02",
+            "provider_place": "Coesfeld",
+            "provider_date": "2014-05-09",
+            "signed_copy": scanned_upload(),
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_signing_renders_the_archive_in_the_worker(
+    client_for, ministry_user, final_agreement, tmp_path
+):
+    client = client_for(ministry_user)
+    _sign_through_the_page(client, final_agreement)
+    page = client.get(final_agreement.get_absolute_url()).content.decode()
+    assert "wird im Hintergrund erstellt" in page
+    assert "Archivexemplar (PDF/A) herunterladen" not in page
+    _run_worker_until_idle(tmp_path)
+    final_agreement.refresh_from_db()
+    assert final_agreement.status == "signed"
+    digest = final_agreement.archive_sha256
+    page = client.get(final_agreement.get_absolute_url()).content.decode()
+    assert digest
+    assert digest in page
+    download = client.get(reverse("agreements:archive", args=[final_agreement.pk]))
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == digest
+
+
+def test_a_failed_archive_shows_its_error_and_can_be_started_again(
+    client_for, ministry_user, coesfeld_user, final_agreement, monkeypatch
+):
+    from agreements import pdf
+
+    client = client_for(ministry_user)
+    _sign_through_the_page(client, final_agreement)
+    job = Job.objects.get(kind="agreement_archive")
+
+    def broken(*args, **kwargs):
+        raise OSError("Schriftart nicht gefunden")
+
+    monkeypatch.setattr(pdf, "render_archive_pdf", broken)
+    with pytest.raises(OSError, match="Schriftart"):
+        job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    page = client.get(final_agreement.get_absolute_url()).content.decode()
+    assert "Schriftart nicht gefunden" in page
+    assert "Archivexemplar erneut erstellen" in page
+    reader = client_for(coesfeld_user)  # the provider reads, may not retry
+    retry = reverse("agreements:archive_retry", args=[final_agreement.pk])
+    assert reader.post(retry).status_code == 403
+    monkeypatch.undo()
+    client = client_for(ministry_user)
+    assert client.post(retry).status_code == 302
+    job_run(Job.objects.filter(kind="agreement_archive").first().pk)
+    final_agreement.refresh_from_db()
+    assert final_agreement.archive_sha256

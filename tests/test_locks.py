@@ -253,3 +253,26 @@ def test_users_are_never_deleted_and_history_keeps_their_names(
     assert User.objects.filter(pk=ministry_user.pk).exists()
     users = {entry.user for entry in agreement_history(agreement)}
     assert "Alice Amsel" in users
+
+
+def test_a_signed_agreement_takes_its_archive_once_and_nothing_else(
+    final_agreement, ministry_user
+):
+    signed = services.agreement_sign(
+        agreement=final_agreement,
+        acting_user=ministry_user,
+        signatures=SIGNATURES,
+        signed_copy=scanned_upload(),
+    )
+    assert signed.archive_sha256 == ""  # the worker renders it after the commit
+    agreement = Agreement.objects.get(pk=signed.pk)
+    agreement.archive_sha256, agreement.preamble = "a" * 64, "Geändert"
+    _refused(agreement.save)  # not with other content
+    services.agreement_archive_render(agreement=signed)
+    agreement = Agreement.objects.get(pk=signed.pk)
+    first = agreement.archive_sha256
+    assert len(first) == 64
+    agreement.archive_sha256 = "b" * 64
+    _refused(agreement.save)  # and only once
+    services.agreement_archive_render(agreement=signed)  # a retry changes nothing
+    assert Agreement.objects.get(pk=signed.pk).archive_sha256 == first

@@ -214,12 +214,20 @@ class LockedWhenSigned(models.Model):
         statuses = set(
             Agreement._base_manager.filter(condition).values_list("status", flat=True)
         )
-        if AgreementStatus.FINAL in statuses and not deleting and self._step_only():
+        if deleting:
+            _refuse_locked(statuses)
+        if AgreementStatus.FINAL in statuses and self._changes_only(self.step_fields):
             statuses.discard(AgreementStatus.FINAL)
+        if AgreementStatus.SIGNED in statuses and self._archive_only():
+            statuses.discard(AgreementStatus.SIGNED)
         _refuse_locked(statuses)
 
-    def _step_only(self):
-        """Whether this save changes nothing but what a workflow step writes."""
+    def _archive_only(self):
+        """The archive copy, rendered after signing, is written once (only)."""
+        return False
+
+    def _changes_only(self, allowed):
+        """Whether this save changes nothing but the fields in ``allowed``."""
         if self.pk is None:
             return False
         fields = [f for f in self._meta.concrete_fields if f.name not in _UNTRACKED]
@@ -236,7 +244,7 @@ class LockedWhenSigned(models.Model):
             for f in fields
             if _comparable(stored[f.attname]) != _comparable(getattr(self, f.attname))
         }
-        return changed <= self.step_fields
+        return changed <= allowed
 
 
 _UNTRACKED = {"created_at", "updated_at"}
@@ -409,6 +417,9 @@ class Agreement(LockedWhenSigned):
     history = HistoricalRecords()
     objects = AgreementQuerySet.as_manager()
 
+    # The archive copy is rendered by the worker after the signing commits:
+    # a signed agreement takes it once, and nothing else.
+    archive_fields = frozenset({"archive_pdf", "archive_sha256"})
     signed_status_lookup = "status"
     parent_lookup = ("pk", "pk")
     # What the workflow steps write on a final agreement (see TRANSITIONS).
@@ -446,8 +457,8 @@ class Agreement(LockedWhenSigned):
                 name="amendment_refers_to_predecessor",
             ),
             models.CheckConstraint(
-                condition=~Q(status="signed") | ~Q(archive_sha256=""),
-                name="signed_agreement_is_archived",
+                condition=~Q(status="signed") | ~Q(signed_copy=""),
+                name="signed_agreement_has_signed_copy",
             ),
         ]
 
@@ -463,6 +474,14 @@ class Agreement(LockedWhenSigned):
 
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.pk])
+
+    def _archive_only(self):
+        stored = (
+            Agreement._base_manager.filter(pk=self.pk)
+            .values_list("archive_sha256", flat=True)
+            .first()
+        )
+        return stored == "" and self._changes_only(self.archive_fields)
 
     @property
     def is_editable(self):

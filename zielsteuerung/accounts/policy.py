@@ -127,6 +127,15 @@ def can_sign_agreement(user, agreement):
     return _steers(user, agreement) and agreement.step_open("sign")
 
 
+def can_sign_agreement_archive(user, agreement):
+    """Start the archive copy's rendering again (signed, not yet archived)."""
+    return (
+        _steers(user, agreement)
+        and agreement.is_signed
+        and not agreement.archive_sha256
+    )
+
+
 def can_amend_agreement(user, agreement):
     """Only the latest signed version can be amended, and only once."""
     return (
