@@ -9,6 +9,7 @@ from agreements.land_views import land_targets_edit
 from agreements.progress_views import home, overview_latest, overview_page
 from zielsteuerung.accounts import views as accounts_views
 from zielsteuerung.accounts.organisation_views import organisation_names
+from zielsteuerung.accounts.people_views import PasswordSetDoneView, PasswordSetView
 from zielsteuerung.converters import YearConverter
 from zielsteuerung.health import HealthView
 from zielsteuerung.jobs.views import job_status
@@ -53,6 +54,17 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(
+        "passwort/setzen/<uidb64>/<token>/",
+        PasswordSetView.as_view(),
+        name="password_set",
+    ),
+    path(
+        "passwort/gesetzt/",
+        PasswordSetDoneView.as_view(),
+        name="password_set_done",
+    ),
+    path("benutzer/", include("zielsteuerung.accounts.people_urls")),
     path("zielvereinbarungen/", include("agreements.urls")),
     path("uebersicht/", overview_latest, name="overview_latest"),
     path("uebersicht/<year:year>/", overview_page, name="overview"),

@@ -270,6 +270,15 @@ class User(AbstractUser):
     role = models.CharField(
         _("Rolle"), max_length=20, choices=Role.choices, default=Role.READER
     )
+    manages_users = models.BooleanField(
+        _("Benutzerverwaltung"),
+        default=False,
+        help_text=_(
+            "Legt Benutzer des Ministeriums und seiner Träger an, deaktiviert "
+            "sie, vergibt Rollen, setzt den zweiten Faktor zurück und legt "
+            "Träger an. Nur für Benutzer eines Ministeriums."
+        ),
+    )
     # Admin changes keep old → new; the password hash and sign-in times stay
     # out of the history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

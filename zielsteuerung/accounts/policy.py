@@ -6,7 +6,9 @@ never test roles themselves: they ask this module, and fetch objects through
 the scopes it returns so that an object out of scope answers 404.
 """
 
-from .models import Organisation, Role, User
+from django.db.models import Q
+
+from .models import Organisation, OrganisationKind, Role, User
 
 
 def _organisation(user):
@@ -243,3 +245,39 @@ def can_import_figures(user):
     providers they supervise; the import itself checks each row's provider.
     """
     return is_editor(user)
+
+
+# The ministry's own administration of people (``/benutzer/``): a ministry
+# user with ``manages_users`` administers the users of the ministry and of
+# its providers, and creates providers. Staff and superusers are left to the
+# technical admin.
+
+
+def can_manage_people(user):
+    """Whether ``user`` administers the people of their ministry."""
+    return is_ministry_user(user) and user.manages_users
+
+
+def organisations_managed_by(user):
+    """The ministry of a people administrator and its providers."""
+    if not can_manage_people(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(pk=user.organisation_id) | Q(supervisor=user.organisation_id)
+    )
+
+
+def people_visible_to(user):
+    """The users a people administrator may see and change."""
+    if not can_manage_people(user):
+        return User.objects.none()
+    return User.objects.filter(
+        organisation__in=organisations_managed_by(user),
+        is_staff=False,
+        is_superuser=False,
+    )
+
+
+def providers_managed_by(user):
+    """The providers whose basic data a people administrator keeps."""
+    return organisations_managed_by(user).filter(kind=OrganisationKind.PROVIDER)
