@@ -169,6 +169,9 @@ def jobs_reap(now=None):
     """Try again, or mark failed, the running jobs whose worker died."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    candidates = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit)
+    if not candidates.exists():  # the usual case: no write lock taken
+        return []
     rescued = []
     with transaction.atomic():
         stale = Job.objects.select_for_update().filter(
