@@ -160,11 +160,11 @@ def agreement_update(request, pk):
     agreement = _agreement_for(request, pk, edit=True, keep_input=True)
     current = services.agreement_version(agreement)
     version = versioning.posted_version(request, current)
-    data = request.POST or None
+    data, revived = request.POST or None, []
     if data is not None and version != current:
         # Saved meanwhile: rebuild the focus areas over the stored ones, so
         # that areas deleted by the other person are not lost either.
-        data, _revived = versioning.rebase_formset_data(
+        data, revived = versioning.rebase_formset_data(
             data, "focus", ["title", "text"], list(agreement.focus_areas.all())
         )
     form = AgreementForm(data, instance=agreement)
@@ -200,13 +200,19 @@ def agreement_update(request, pk):
     except EditGone as gone:
         return _not_saved(request, template, context, [form], str(gone))
     except EditConflict as conflict:
-        return _agreement_conflict(request, template, context, conflict.version)
+        return _agreement_conflict(
+            request, template, context, conflict.version, revived
+        )
     messages.success(request, _("Die Änderungen wurden gespeichert."))
     return redirect(agreement)
 
 
-def _agreement_conflict(request, template, context, current):
-    """Mark what the other person changed in the texts, parties, focus areas."""
+def _agreement_conflict(request, template, context, current, revived):
+    """Mark what the other person changed in the texts, parties, focus areas.
+
+    ``revived`` are the focus area forms whose area the other person deleted:
+    they stay on the page and are saved again as new ones.
+    """
     since = context["version"]
     form = context["form"]
     pairs = [
@@ -231,6 +237,14 @@ def _agreement_conflict(request, template, context, current):
                 )
                 pairs.append((item, changes))
     versioning.mark_conflicts(pairs)
+    for index in revived:
+        context["focus_areas"].forms[index].add_error(
+            None,
+            _(
+                "Dieser Schwerpunkt wurde inzwischen gelöscht. Ihre Eingabe steht "
+                "hier; beim Speichern wird er neu angelegt."
+            ),
+        )
     return render(request, template, {**context, "version": current}, status=409)
 
 

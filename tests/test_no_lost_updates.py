@@ -87,7 +87,12 @@ def test_focus_area_deleted_meanwhile_keeps_the_typed_text(two_clients, agreemen
     assert berta.post(url, deleted).status_code == 302
     assert not FocusArea.objects.filter(pk=area.pk).exists()
     mine = {**opened, "focus-0-text": "Alices neuer Text zum Schwerpunkt"}
-    _conflict(alice.post(url, mine), "Alices neuer Text zum Schwerpunkt")
+    page = _conflict(alice.post(url, mine), "Alices neuer Text zum Schwerpunkt")
+    assert "Dieser Schwerpunkt wurde inzwischen gelöscht" in page
+    again = {**mine, "version": services.agreement_version(agreement)}
+    again.update({"focus-0-id": "", "focus-INITIAL_FORMS": "0"})
+    assert alice.post(url, again).status_code == 302
+    assert agreement.focus_areas.get().text == "Alices neuer Text zum Schwerpunkt"
 
 
 def test_second_save_of_a_goal_is_refused(two_clients, agreement):
