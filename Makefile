@@ -21,7 +21,7 @@ run: $(STAMP)
 	@echo "Zielsteuerung: http://127.0.0.1:8000  (Anmeldung: ministerium, coesfeld oder borken;"
 	@echo "Passwort: zielsteuerung-demo). Beenden mit Strg+C."
 	@echo ""
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto

@@ -1,7 +1,7 @@
-"""The technical admin. Signed agreements and their parts are read-only here
-too (the models refuse changes anyway; this keeps the admin from offering them).
-The workflow fields (status, version, amends, files) are changed by the
-services only, never in the admin."""
+"""The technical admin. Final and signed agreements and their parts are
+read-only here too (the models refuse changes anyway; this keeps the admin
+from offering them). The workflow fields (status, version, amends, files) are
+changed by the services only, never in the admin."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,9 +10,10 @@ from .models import Agreement, FocusArea, Goal, Party, Target
 
 
 def _signed(obj):
-    """Whether ``obj`` (an Agreement or a Goal) belongs to a signed agreement."""
+    """Whether ``obj`` (an Agreement or a Goal) belongs to a final or signed
+    agreement (``Agreement.is_locked``, from the table of transitions)."""
     agreement = obj.agreement if isinstance(obj, Goal) else obj
-    return agreement is not None and agreement.is_signed
+    return agreement is not None and agreement.is_locked
 
 
 class LockedWhenSignedAdmin(SimpleHistoryAdmin):
@@ -75,6 +76,7 @@ class AgreementAdmin(LockedWhenSignedAdmin):
         "version",
         "amends",
         "signed_at",
+        "signed_copy_sha256",
         "archive_sha256",
     ]
     inlines = [PartyInline, FocusAreaInline, GoalInline]

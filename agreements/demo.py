@@ -61,6 +61,7 @@ class UserData:
     last_name: str
     regional_key: str  # of the user's organisation
     role: str = Role.EDITOR
+    manages_users: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,9 @@ PROVIDERS = (
 )
 
 USERS = (
-    UserData("ministerium", "Maria", "Schneider", MINISTRY.regional_key),
+    UserData(
+        "ministerium", "Maria", "Schneider", MINISTRY.regional_key, manages_users=True
+    ),
     UserData("coesfeld", "Thomas", "Becker", "05558"),
     UserData("borken", "Sabine", "Wessels", "05554"),
 )
@@ -808,6 +811,7 @@ def _load_users(reset_passwords, say):
                 last_name=data.last_name,
                 organisation=Organisation.objects.get(regional_key=data.regional_key),
                 role=data.role,
+                manages_users=data.manages_users,
             )
             state = "angelegt"
         elif reset_passwords:

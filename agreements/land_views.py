@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.versioning import EditConflict
 
+from . import services
 from .forms import LandTargetFormSet
 from .models import MAX_YEAR, MIN_YEAR, LandTarget
 
@@ -23,16 +25,48 @@ def land_targets_edit(request, year):
         raise Http404(_("Dieses Jahr gibt es nicht."))
     ministry = request.user.organisation
     queryset = LandTarget.objects.filter(ministry=ministry, year=year)
-    formset = LandTargetFormSet(request.POST or None, queryset=queryset)
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            for land_target in formset.save(commit=False):
-                land_target.ministry, land_target.year = ministry, year
-                land_target.save()
-            for land_target in formset.deleted_objects:
-                land_target.delete()
+    current = services.land_targets_version(ministry, year)
+    version = versioning.posted_version(request, current)
+    data = request.POST or None
+    if data is not None and version != current:
+        data, _revived = versioning.rebase_formset_data(
+            data, "form", _LAND_FIELDS, list(queryset)
+        )
+    formset = LandTargetFormSet(data, queryset=queryset)
+    context = {"formset": formset, "year": year, "version": version}
+    if request.method == "POST" and (version != current or formset.is_valid()):
+        try:
+            services.land_targets_save(
+                ministry=ministry,
+                year=year,
+                formset=formset,
+                version=version,
+                acting_user=request.user,
+            )
+        except EditConflict as conflict:
+            _mark_land_conflict(formset, version)
+            context["version"] = conflict.version
+            return render(request, "agreements/land_targets.html", context, status=409)
         messages.success(request, _("Die Landesziele wurden gespeichert."))
         return redirect("overview", year=year)
-    return render(
-        request, "agreements/land_targets.html", {"formset": formset, "year": year}
-    )
+    return render(request, "agreements/land_targets.html", context)
+
+
+_LAND_FIELDS = ["indicator", "aspect", "comparator", "target_value", "note"]
+
+
+def _mark_land_conflict(formset, since):
+    pairs = [
+        (
+            form,
+            versioning.their_changes(
+                LandTarget.history.filter(id=form.instance.pk),
+                versioning.part(since, 0),
+                form.fields,
+            ),
+        )
+        for form in formset.forms
+        if form.instance.pk
+    ]
+    pairs = pairs or [(formset.forms[0], versioning.TheirChanges({}, "", None))]
+    versioning.mark_conflicts(pairs)

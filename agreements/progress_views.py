@@ -6,7 +6,6 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,11 +17,13 @@ from django.utils.translation import gettext as _
 from indicators.attainment import Status
 from indicators.reporting import overdue_months
 from indicators.selectors import months_without_figures
+from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.versioning import EditConflict, EditGone
 
 from . import services
 from .forms import ExplanationForm, TargetAssessmentForm
-from .models import Agreement, Target, TargetAssessment
+from .models import Agreement, Target, TargetAssessment, TargetKind
 from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
 from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
@@ -92,34 +93,53 @@ def target_assess(request, pk, target_pk):
     agreement = _visible_agreement(request, pk)
     if not policy.can_assess_targets(request.user, agreement):
         raise PermissionDenied(_("Nur das Ministerium trägt Einschätzungen ein."))
-    target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
-    if target.judged_by_figures:
+    target = Target.objects.filter(goal__agreement=agreement, pk=target_pk).first()
+    if target is None and request.method != "POST":
+        raise Http404
+    if target is not None and target.judged_by_figures:
         raise PermissionDenied(
             _("Diese Zielvorgabe wird aus den Monatswerten bewertet.")
         )
+    stand_in = target or Target(kind=TargetKind.QUALITATIVE)
     assessment = TargetAssessment.objects.filter(target=target).first()
     form = TargetAssessmentForm(
         request.POST or None,
-        instance=assessment or TargetAssessment(target=target),
+        instance=assessment or TargetAssessment(target=stand_in),
     )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.instance.assessed_by = request.user
-            form.save()
-        messages.success(request, _("Die Einschätzung wurde gespeichert."))
-        url = reverse("agreements:progress", args=[agreement.pk])
-        return redirect(f"{url}#vorgabe-{target.pk}")
-    return render(
-        request,
-        "agreements/target_assess.html",
-        {
-            "agreement": agreement,
-            "target": target,
-            "form": form,
-            "text": target_text(target, agreement.year),
-            "rule": short_rule(target),
-        },
-    )
+    current = services.assessment_version(target) if target else ""
+    context = {
+        "agreement": agreement,
+        "target": stand_in,
+        "form": form,
+        "version": versioning.posted_version(request, current),
+        "text": target_text(target, agreement.year) if target else None,
+        "rule": short_rule(target) if target else "",
+    }
+    template = "agreements/target_assess.html"
+    if request.method != "POST" or not form.is_valid():
+        return render(request, template, context)
+    try:
+        if target is None:
+            raise EditGone(_("Die Zielvorgabe wurde inzwischen gelöscht."))
+        services.target_assessment_save(
+            target=target,
+            form=form,
+            version=context["version"],
+            acting_user=request.user,
+        )
+    except EditGone as gone:
+        versioning.keep_input([form], str(gone))
+        return render(request, template, context, status=409)
+    except EditConflict as conflict:
+        history = TargetAssessment.history.filter(target_id=target.pk)
+        since = versioning.part(context["version"], 0)
+        changes = versioning.their_changes(history, since, form.fields)
+        versioning.mark_conflicts([(form, changes)])
+        context["version"] = conflict.version
+        return render(request, template, context, status=409)
+    messages.success(request, _("Die Einschätzung wurde gespeichert."))
+    url = reverse("agreements:progress", args=[agreement.pk])
+    return redirect(f"{url}#vorgabe-{target.pk}")
 
 
 def target_explain(request, pk, target_pk):
@@ -196,19 +216,33 @@ def overview_page(request, year):
     overview_allowed(request)
     status = request.GET.get("status", "")
     provider = request.GET.get("provider", "")
-    content = cached_fragment(
+    content = overview_fragment(request.user, year, status, provider)
+    return render(
+        request, "agreements/overview.html", {"content": content, "year": year}
+    )
+
+
+def overview_fragment(user, year, status="", provider=""):
+    """The overview table of ``user``'s ministry, from the cache if current."""
+    return cached_fragment(
         "agreements/_overview_content.html",
         [
-            request.user.organisation_id,
-            policy.can_edit_land_targets(request.user),
+            user.organisation_id,
+            policy.can_edit_land_targets(user),
             year,
             status,
             provider,
         ],
-        lambda: _overview_context(request.user, year, status, provider),
+        lambda: _overview_context(user, year, status, provider),
     )
-    return render(
-        request, "agreements/overview.html", {"content": content, "year": year}
+
+
+def ministry_start_fragment(user, year):
+    """The ministry's part of the start page, from the cache if current."""
+    return cached_fragment(
+        "agreements/_home_ministry.html",
+        [user.organisation_id, year],
+        lambda: {"year": year, **_ministry_start(user, year)},
     )
 
 
@@ -345,11 +379,7 @@ def home(request):
         )[:8],
     }
     if year is not None and context["is_ministry"]:
-        context["ministry_start"] = cached_fragment(
-            "agreements/_home_ministry.html",
-            [user.organisation_id, year],
-            lambda: {"year": year, **_ministry_start(user, year)},
-        )
+        context["ministry_start"] = ministry_start_fragment(user, year)
     elif not context["is_ministry"]:
         # Overdue figures are named whether or not an agreement is in force.
         context["provider"] = user.organisation

@@ -9,18 +9,26 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.accounts.models import Organisation
+from zielsteuerung.jobs.services import job_enqueue
+from zielsteuerung.versioning import EditGone
 
 from . import archive, pdf, wording
 from .models import (
     Agreement,
-    AgreementStatus,
+    AgreementLockedError,
     FocusArea,
     Goal,
+    LandTarget,
     Party,
     PartyRole,
+    Step,
     Target,
+    TargetAssessment,
     TargetExplanation,
+    step_target,
 )
 
 
@@ -152,18 +160,143 @@ def next_position(queryset):
     return 0 if highest is None else highest + 1
 
 
+# --- Edits that must not overwrite anyone (zielsteuerung/versioning.py) ---------
+# Each edit form carries the version it was opened at; the service locks the
+# agreement's row, checks that it may still be edited (EditGone: frozen or
+# deleted meanwhile) and that the version did not move (EditConflict).
+
+
+def agreement_version(agreement):
+    """The version of the texts form: the agreement, its parties, focus areas."""
+    return versioning.combined(
+        Agreement.history.filter(id=agreement.pk),
+        Party.history.filter(agreement_id=agreement.pk),
+        FocusArea.history.filter(agreement_id=agreement.pk),
+    )
+
+
+def goal_version(goal):
+    return str(versioning.history_version(Goal.history.filter(id=goal.pk)))
+
+
+def target_version(target):
+    return str(versioning.history_version(Target.history.filter(id=target.pk)))
+
+
+def assessment_version(target):
+    history = TargetAssessment.history.filter(target_id=target.pk)
+    return str(versioning.history_version(history))
+
+
+def _lock_editable(agreement_id):
+    """Lock the agreement's row; EditGone unless its content may still change."""
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if agreement is None:
+        raise EditGone(_("Die Zielvereinbarung wurde inzwischen gelöscht."))
+    if not agreement.is_editable:
+        raise EditGone(str(AgreementLockedError(agreement.status).args[0]))
+    return agreement
+
+
 @transaction.atomic
-def goal_create(*, goal):
+def agreement_texts_save(
+    *, agreement, form, parties, focus_areas, version, acting_user
+):
+    """Save the texts, parties and focus areas of ``agreement`` (valid forms)."""
+    _lock_editable(agreement.pk)
+    versioning.check_version(version, agreement_version(agreement))
+    form.instance._history_user = acting_user
+    form.save()
+    parties.save()
+    party_names_refresh(agreement=agreement, acting_user=acting_user)
+    for area in focus_areas.save(commit=False):
+        if area.pk is None:
+            area.position = len(focus_areas.forms)
+        area.save()
+    for area in focus_areas.deleted_objects:
+        area.delete()
+    focus_areas_renumber(agreement=agreement)
+    return agreement
+
+
+def land_targets_version(ministry, year):
+    history = LandTarget.history.filter(ministry_id=ministry.pk, year=year)
+    return str(versioning.history_version(history))
+
+
+@transaction.atomic
+def land_targets_save(*, ministry, year, formset, version, acting_user):
+    """Save the Land's targets of ``year`` (a valid formset) unless changed."""
+    if not policy.can_edit_land_targets(acting_user):
+        raise PermissionDenied(_("Sie dürfen die Landesziele nicht ändern."))
+    Organisation.objects.select_for_update().filter(pk=ministry.pk).exists()
+    versioning.check_version(version, land_targets_version(ministry, year))
+    for land_target in formset.save(commit=False):
+        land_target.ministry, land_target.year = ministry, year
+        land_target._history_user = acting_user
+        land_target.save()
+    for land_target in formset.deleted_objects:
+        land_target._history_user = acting_user
+        land_target.delete()
+
+
+@transaction.atomic
+def goal_create(*, goal, acting_user=None):
+    _lock_editable(goal.agreement_id)
     goal.position = next_position(Goal.objects.filter(agreement=goal.agreement))
+    goal._history_user = acting_user
     goal.save()
     return goal
 
 
 @transaction.atomic
-def target_create(*, target):
+def goal_update(*, goal, form, version, acting_user):
+    """Save ``form`` over ``goal`` unless someone changed or deleted it."""
+    _lock_editable(goal.agreement_id)
+    if not Goal.objects.filter(pk=goal.pk).exists():
+        raise EditGone(_("Das Ziel wurde inzwischen gelöscht."))
+    versioning.check_version(version, goal_version(goal))
+    form.instance._history_user = acting_user
+    return form.save()
+
+
+@transaction.atomic
+def target_create(*, target, acting_user=None):
+    _lock_editable(target.goal.agreement_id)
+    if not Goal.objects.filter(pk=target.goal_id).exists():
+        raise EditGone(_("Das Ziel dieser Zielvorgabe wurde inzwischen gelöscht."))
     target.position = next_position(Target.objects.filter(goal=target.goal))
+    target._history_user = acting_user
     target.save()
     return target
+
+
+@transaction.atomic
+def target_update(*, target, form, version, acting_user):
+    """Save ``form`` over ``target`` unless someone changed or deleted it."""
+    _lock_editable(target.goal.agreement_id)
+    if not Target.objects.filter(pk=target.pk).exists():
+        raise EditGone(_("Die Zielvorgabe wurde inzwischen gelöscht."))
+    versioning.check_version(version, target_version(target))
+    form.instance._history_user = acting_user
+    return form.save()
+
+
+@transaction.atomic
+def target_assessment_save(*, target, form, version, acting_user):
+    """Record the status of ``target`` (progress data: also once signed)."""
+    if not policy.can_assess_targets(acting_user, target.goal.agreement):
+        raise PermissionDenied(_("Nur das Ministerium trägt Einschätzungen ein."))
+    if not Target.objects.select_for_update().filter(pk=target.pk).exists():
+        raise EditGone(_("Die Zielvorgabe wurde inzwischen gelöscht."))
+    versioning.check_version(version, assessment_version(target))
+    form.instance.assessed_by = acting_user
+    form.instance._history_user = acting_user
+    return form.save()
 
 
 @transaction.atomic
@@ -224,7 +357,7 @@ def _record(instance, acting_user, reason=None):
 def agreement_finalize(*, agreement, acting_user):
     """Freeze the content: the agreement is printed for signature."""
     agreement = _lock(agreement)
-    if not agreement.is_editable:
+    if not agreement.step_open(Step.FINALIZE):
         raise AgreementStateError(
             _("Nur ein Entwurf oder eine Vereinbarung in Verhandlung wird Endfassung.")
         )
@@ -240,7 +373,7 @@ def agreement_finalize(*, agreement, acting_user):
             % {"n": len(blocking)}
         )
     party_names_refresh(agreement=agreement, acting_user=acting_user)
-    agreement.status = AgreementStatus.FINAL
+    agreement.status = step_target(Step.FINALIZE)
     _record(agreement, acting_user, _("Endfassung festgelegt"))
     return agreement
 
@@ -275,27 +408,30 @@ def target_numbers_confirm(*, target, acting_user, reason):
 def agreement_reopen(*, agreement, acting_user, reason):
     """Back from final to draft; ``reason`` goes into the history."""
     agreement = _lock(agreement)
-    if not agreement.is_final:
+    if not agreement.step_open(Step.REOPEN):
         raise AgreementStateError(
             _("Nur eine Endfassung kann zurück zum Entwurf gesetzt werden.")
         )
     if not (reason or "").strip():
         raise AgreementStateError(_("Bitte einen Grund angeben."))
     _require(policy.can_reopen_agreement(acting_user, agreement))
-    agreement.status = AgreementStatus.DRAFT
+    agreement.status = step_target(Step.REOPEN)
     _record(agreement, acting_user, reason.strip())
     return agreement
 
 
 @transaction.atomic
 def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
-    """Record the signatures, keep the scanned copy and the PDF/A archive.
+    """Record the signatures and keep the scanned copy with its SHA-256.
 
-    ``signatures`` maps a party role to ``(place, date)``. The archive is
-    rendered once and its bytes stored; downloads serve exactly those bytes.
+    ``signatures`` maps a party role to ``(place, date)``. The PDF/A archive
+    is rendered by the worker once this has committed
+    (``agreement_archive_render``): the signed content can no longer change,
+    so the archive shows exactly what was signed, and a failing renderer
+    cannot undo a signature that happened on paper.
     """
     agreement = _lock(agreement)
-    if not agreement.is_final:
+    if not agreement.step_open(Step.SIGN):
         raise AgreementStateError(
             _("Unterzeichnet werden kann nur die Endfassung einer Vereinbarung.")
         )
@@ -305,33 +441,76 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
         _take_names(party)
         _record(party, acting_user, _("Unterzeichnung erfasst"))
     agreement.signed_at = timezone.now()
+    agreement.signed_copy_sha256 = _sha256_of(signed_copy)
+    # Written before the row that names it, so a saved row never points to a
+    # missing file; removed again if saving fails.
+    agreement.signed_copy.save("unterschrieben.pdf", signed_copy, save=False)
+    agreement.status = step_target(Step.SIGN)
+    try:
+        _record(agreement, acting_user, _("Unterzeichnet"))
+    except Exception:
+        _delete_files(agreement)
+        raise
+    _archive_later(agreement, acting_user)
+    return agreement
+
+
+def _archive_later(agreement, acting_user):
+    job_enqueue(
+        kind="agreement_archive",
+        params={"agreement": agreement.pk},
+        owner=acting_user,
+        subject=archive_subject(agreement),
+    )
+
+
+def archive_subject(agreement):
+    return f"agreement-archive:{agreement.pk}"
+
+
+@transaction.atomic
+def agreement_archive_render(*, agreement):
+    """Render the signed agreement once as PDF/A-3b and keep its SHA-256.
+
+    Run by the worker after signing (and again if that failed); a second run
+    finds the archive and leaves it as it is: downloads always serve the
+    same bytes.
+    """
+    agreement = _lock(agreement)
+    if not agreement.is_signed:
+        raise AgreementStateError(_("Archiviert wird nur eine unterzeichnete Fassung."))
+    if agreement.archive_sha256:
+        return agreement
     data = pdf.render_archive_pdf(
         agreement,
         data=archive.targets_json(agreement),
         name=archive.ATTACHMENT_NAME,
         created=agreement.signed_at,
     )
-    _store_files(agreement, signed_copy, data)
-    agreement.status = AgreementStatus.SIGNED
+    agreement.archive_pdf.save("archiv.pdf", ContentFile(data), save=False)
+    agreement.archive_sha256 = hashlib.sha256(data).hexdigest()
     try:
-        _record(agreement, acting_user, _("Unterzeichnet"))
+        _record(agreement, None, _("Archivexemplar (PDF/A) erstellt"))
     except Exception:
-        _delete_files(agreement)
+        agreement.archive_pdf.storage.delete(agreement.archive_pdf.name)
         raise
     return agreement
 
 
-def _store_files(agreement, signed_copy, archive_bytes):
-    """Write the scanned copy and the archive; keep the archive's SHA-256.
+@transaction.atomic
+def agreement_archive_retry(*, agreement, acting_user):
+    """Start the archive's rendering again after it failed."""
+    _require(policy.can_sign_agreement_archive(acting_user, agreement))
+    _archive_later(agreement, acting_user)
 
-    Files are written before the row that names them, so a saved row never
-    points to a missing file. If saving fails, the files are removed again;
-    a rollback later on (outside this service) can leave an orphan file,
-    which is harmless.
-    """
-    agreement.signed_copy.save("unterschrieben.pdf", signed_copy, save=False)
-    agreement.archive_pdf.save("archiv.pdf", ContentFile(archive_bytes), save=False)
-    agreement.archive_sha256 = hashlib.sha256(archive_bytes).hexdigest()
+
+def _sha256_of(upload):
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def _delete_files(agreement):
@@ -344,7 +523,7 @@ def _delete_files(agreement):
 def agreement_amend(*, agreement, acting_user):
     """Start an amendment: a new version, as a draft copy of the signed one."""
     agreement = _lock(agreement)
-    if not agreement.is_signed:
+    if not agreement.step_open(Step.AMEND):
         raise AgreementStateError(
             _("Eine Änderungsvereinbarung setzt eine unterzeichnete Fassung voraus.")
         )

@@ -32,6 +32,11 @@ urlpatterns = [
     path("<int:pk>/aenderung/", views.agreement_amend, name="amend"),
     path("<int:pk>/archiv/", views.agreement_archive, name="archive"),
     path(
+        "<int:pk>/archiv-erstellen/",
+        views.agreement_archive_retry,
+        name="archive_retry",
+    ),
+    path(
         "<int:pk>/unterschriebene-fassung/",
         views.agreement_signed_copy,
         name="signed_copy",

@@ -7,7 +7,6 @@ asked of the policy module; a reader who tries gets 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.jobs.models import Job
+from zielsteuerung.versioning import EditConflict, EditGone
 
 from . import pdf, services, wording
 from .filters import AgreementFilter
@@ -33,11 +35,17 @@ from .forms import (
     TargetForm,
 )
 from .history import agreement_history
-from .models import Agreement, Target
+from .models import Agreement, AgreementLockedError, FocusArea, Goal, Party, Target
 from .printing import print_document
 
 
-def _agreement_for(request, pk, *, edit=False):
+def _agreement_for(request, pk, *, edit=False, keep_input=False):
+    """The agreement through the user's scope (404), editable if ``edit`` (403).
+
+    With ``keep_input`` a form posted by the agreement's editors after it was
+    frozen gets through: the save service refuses it and the page shows the
+    typed values with the reason instead of a bare 403.
+    """
     agreement = get_object_or_404(
         Agreement.objects.visible_to(request.user).select_related(
             "provider", "provider__supervisor"
@@ -45,8 +53,20 @@ def _agreement_for(request, pk, *, edit=False):
         pk=pk,
     )
     if edit and not policy.can_edit_agreement(request.user, agreement):
-        raise PermissionDenied(_("Sie dürfen diese Zielvereinbarung nicht ändern."))
+        frozen_meanwhile = (
+            keep_input
+            and request.method == "POST"
+            and policy.edits_content_of(request.user, agreement)
+        )
+        if not frozen_meanwhile:
+            raise PermissionDenied(_("Sie dürfen diese Zielvereinbarung nicht ändern."))
     return agreement
+
+
+def _not_saved(request, template, context, forms, message):
+    """The form again with what was typed and why nothing was saved (409)."""
+    versioning.keep_input(forms, message)
+    return render(request, template, context, status=409)
 
 
 class AgreementListView(FilterView):
@@ -121,65 +141,190 @@ class AgreementDetailView(DetailView):
             "can_amend": policy.can_amend_agreement(user, agreement),
             "amendments": list(agreement.amendments.all()),
             "history": agreement_history(agreement),
+            **_archive_state(user, agreement),
         }
 
 
+def _archive_state(user, agreement):
+    """While the worker renders the archive after signing: its job's state."""
+    if not agreement.is_signed or agreement.archive_sha256:
+        return {}
+    job = Job.objects.filter(subject=services.archive_subject(agreement)).first()
+    return {
+        "archive_job": job,
+        "archive_job_is_mine": job is not None and job.owner_id == user.pk,
+        "can_retry_archive": policy.can_sign_agreement_archive(user, agreement),
+    }
+
+
 def agreement_update(request, pk):
-    agreement = _agreement_for(request, pk, edit=True)
-    data = request.POST or None
+    agreement = _agreement_for(request, pk, edit=True, keep_input=True)
+    current = services.agreement_version(agreement)
+    version = versioning.posted_version(request, current)
+    data, revived = request.POST or None, []
+    if data is not None and version != current:
+        # Saved meanwhile: rebuild the focus areas over the stored ones, so
+        # that areas deleted by the other person are not lost either.
+        data, revived = versioning.rebase_formset_data(
+            data, "focus", ["title", "text"], list(agreement.focus_areas.all())
+        )
     form = AgreementForm(data, instance=agreement)
     parties = PartyFormSet(data, instance=agreement, prefix="parties")
     focus_areas = FocusAreaFormSet(data, instance=agreement, prefix="focus")
-    # Every part is checked, so every error shows at once.
-    checked = [item.is_valid() for item in (form, parties, focus_areas)]
-    if request.method == "POST" and all(checked):
-        with transaction.atomic():
-            form.save()
-            parties.save()
-            services.party_names_refresh(agreement=agreement, acting_user=request.user)
-            _save_focus_areas(focus_areas)
-            services.focus_areas_renumber(agreement=agreement)
-        messages.success(request, _("Die Änderungen wurden gespeichert."))
-        return redirect(agreement)
-    return render(
-        request,
-        "agreements/agreement_form.html",
-        {
-            "agreement": agreement,
-            "form": form,
-            "parties": parties,
-            "focus_areas": focus_areas,
-        },
-    )
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "parties": parties,
+        "focus_areas": focus_areas,
+        "version": version,
+    }
+    template = "agreements/agreement_form.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    try:
+        if not agreement.is_editable:
+            raise EditGone(_reason(AgreementLockedError(agreement.status)))
+        if version != current:
+            raise EditConflict(current)
+        # Every part is checked, so every error shows at once.
+        checked = [item.is_valid() for item in (form, parties, focus_areas)]
+        if not all(checked):
+            return render(request, template, context)
+        services.agreement_texts_save(
+            agreement=agreement,
+            form=form,
+            parties=parties,
+            focus_areas=focus_areas,
+            version=version,
+            acting_user=request.user,
+        )
+    except EditGone as gone:
+        return _not_saved(request, template, context, [form], str(gone))
+    except EditConflict as conflict:
+        return _agreement_conflict(
+            request, template, context, conflict.version, revived
+        )
+    messages.success(request, _("Die Änderungen wurden gespeichert."))
+    return redirect(agreement)
 
 
-def _save_focus_areas(formset):
-    """Save focus areas; new ones go to the end, positions renumbered after."""
-    for area in formset.save(commit=False):
-        if area.pk is None:
-            area.position = len(formset.forms)
-        area.save()
-    for area in formset.deleted_objects:
-        area.delete()
+def _agreement_conflict(request, template, context, current, revived):
+    """Mark what the other person changed in the texts, parties, focus areas.
+
+    ``revived`` are the focus area forms whose area the other person deleted:
+    they stay on the page and are saved again as new ones.
+    """
+    since = context["version"]
+    form = context["form"]
+    pairs = [
+        (
+            form,
+            versioning.their_changes(
+                Agreement.history.filter(id=form.instance.pk),
+                versioning.part(since, 0),
+                form.fields,
+            ),
+        )
+    ]
+    for formset, model, index in (
+        (context["parties"], Party, 1),
+        (context["focus_areas"], FocusArea, 2),
+    ):
+        for item in formset.forms:
+            if item.instance.pk:
+                history = model.history.filter(id=item.instance.pk)
+                changes = versioning.their_changes(
+                    history, versioning.part(since, index), item.fields
+                )
+                pairs.append((item, changes))
+    versioning.mark_conflicts(pairs)
+    for index in revived:
+        context["focus_areas"].forms[index].add_error(
+            None,
+            _(
+                "Dieser Schwerpunkt wurde inzwischen gelöscht. Ihre Eingabe steht "
+                "hier; beim Speichern wird er neu angelegt."
+            ),
+        )
+    return render(request, template, {**context, "version": current}, status=409)
 
 
 def goal_edit(request, pk, goal_pk=None):
-    agreement = _agreement_for(request, pk, edit=True)
-    goal = get_object_or_404(agreement.goals, pk=goal_pk) if goal_pk else None
-    form = GoalForm(request.POST or None, instance=goal, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
+    agreement = _agreement_for(request, pk, edit=True, keep_input=True)
+    goal = _part_or_gone(request, agreement.goals, goal_pk)
+    form = GoalForm(request.POST or None, instance=goal or Goal(), agreement=agreement)
+    current = services.goal_version(goal) if goal else ""
+    context = {
+        "agreement": agreement,
+        "goal": goal if goal and goal.pk else None,
+        "form": form,
+        "version": versioning.posted_version(request, current),
+    }
+    template = "agreements/goal_form.html"
+    gone = _gone_reason(
+        request, agreement, goal, _("Das Ziel wurde inzwischen gelöscht.")
+    )
+    if gone:
+        return _not_saved(request, template, context, [form], gone)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, template, context)
+    try:
         if goal is None:
-            goal = services.goal_create(goal=form.save(commit=False))
+            goal = services.goal_create(
+                goal=form.save(commit=False), acting_user=request.user
+            )
             messages.success(request, _("Das Ziel wurde angelegt."))
         else:
-            goal = form.save()
+            goal = services.goal_update(
+                goal=goal,
+                form=form,
+                version=context["version"],
+                acting_user=request.user,
+            )
             messages.success(request, _("Das Ziel wurde gespeichert."))
-        return redirect(goal)
-    return render(
-        request,
-        "agreements/goal_form.html",
-        {"agreement": agreement, "goal": goal, "form": form},
-    )
+    except (EditGone, AgreementLockedError) as gone:
+        return _not_saved(request, template, context, [form], _reason(gone))
+    except EditConflict as conflict:
+        changes = versioning.their_changes(
+            Goal.history.filter(id=goal.pk),
+            versioning.part(context["version"], 0),
+            form.fields,
+        )
+        versioning.mark_conflicts([(form, changes)])
+        context["version"] = conflict.version
+        return render(request, template, context, status=409)
+    return redirect(goal)
+
+
+def _part_or_gone(request, queryset, pk):
+    """The goal or target ``pk`` of the agreement; None for a new one.
+
+    A form posted for one that was deleted meanwhile gets an unsaved stand-in
+    (pk None), so that the page can show what was typed; a GET answers 404.
+    """
+    if not pk:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        if request.method != "POST":
+            raise Http404
+        return queryset.model()
+    return found
+
+
+def _gone_reason(request, agreement, part, deleted_message):
+    """Why a posted form cannot be saved any more: frozen or deleted meanwhile."""
+    if request.method != "POST":
+        return ""
+    if not agreement.is_editable:
+        return _reason(AgreementLockedError(agreement.status))
+    if part is not None and part.pk is None:
+        return deleted_message
+    return ""
+
+
+def _reason(error):
+    return str(error.args[0]) if error.args else str(error)
 
 
 def goal_delete(request, pk, goal_pk):
@@ -211,42 +356,70 @@ def goal_move(request, pk, goal_pk):
 
 def target_edit(request, pk, goal_pk=None, target_pk=None):
     """Create or change a target; "Vorschau" shows its text without saving."""
-    agreement = _agreement_for(request, pk, edit=True)
-    if target_pk:
-        target = get_object_or_404(Target, goal__agreement=agreement, pk=target_pk)
-        goal = target.goal
+    agreement = _agreement_for(request, pk, edit=True, keep_input=True)
+    targets = Target.objects.filter(goal__agreement=agreement).select_related("goal")
+    target = _part_or_gone(request, targets, target_pk)
+    if target is not None:
+        goal = target.goal if target.pk else _posted_goal(agreement, goal_pk)
     else:
-        target = None
         goal = get_object_or_404(agreement.goals, pk=goal_pk)
-    form = TargetForm(request.POST or None, instance=target or Target(goal=goal))
-    preview = None
+    instance = target if target is not None and target.pk else Target(goal=goal)
+    form = TargetForm(request.POST or None, instance=instance)
+    current = services.target_version(target) if target and target.pk else ""
+    context = {
+        "agreement": agreement,
+        "goal": goal,
+        "target": target if target and target.pk else None,
+        "form": form,
+        "version": versioning.posted_version(request, current),
+        "placeholders": wording.placeholder_help(),
+        "preview": None,
+    }
+    template = "agreements/target_form.html"
+    deleted = _("Die Zielvorgabe wurde inzwischen gelöscht.")
+    gone = _gone_reason(request, agreement, target, deleted)
+    if gone:
+        return _not_saved(request, template, context, [form], gone)
     if request.method == "POST" and form.is_valid():
         if "preview" not in request.POST:
-            return _save_target(request, form, target, goal)
-        preview = form.instance
+            return _save_target(request, form, context)
+        context["preview"] = _target_context(form.instance, agreement.year)
     elif target is not None:
-        preview = target
-    return render(
-        request,
-        "agreements/target_form.html",
-        {
-            "agreement": agreement,
-            "goal": goal,
-            "target": target,
-            "form": form,
-            "preview": _target_context(preview, agreement.year) if preview else None,
-            "placeholders": wording.placeholder_help(),
-        },
-    )
+        context["preview"] = _target_context(target, agreement.year)
+    return render(request, template, context)
 
 
-def _save_target(request, form, target, goal):
-    if target is None:
-        target = services.target_create(target=form.save(commit=False))
-        messages.success(request, _("Die Zielvorgabe wurde angelegt."))
-    else:
-        target = form.save()
-        messages.success(request, _("Die Zielvorgabe wurde gespeichert."))
+def _posted_goal(agreement, goal_pk):
+    """The goal of a target deleted meanwhile: a stand-in for the page."""
+    return agreement.goals.filter(pk=goal_pk).first() or Goal(agreement=agreement)
+
+
+def _save_target(request, form, context):
+    target, template = context["target"], "agreements/target_form.html"
+    try:
+        if target is None:
+            target = services.target_create(
+                target=form.save(commit=False), acting_user=request.user
+            )
+            messages.success(request, _("Die Zielvorgabe wurde angelegt."))
+        else:
+            target = services.target_update(
+                target=target,
+                form=form,
+                version=context["version"],
+                acting_user=request.user,
+            )
+            messages.success(request, _("Die Zielvorgabe wurde gespeichert."))
+    except (EditGone, AgreementLockedError) as gone:
+        return _not_saved(request, template, context, [form], _reason(gone))
+    except EditConflict as conflict:
+        history = Target.history.filter(id=target.pk)
+        since = versioning.part(context["version"], 0)
+        changes = versioning.their_changes(history, since, form.fields)
+        versioning.mark_conflicts([(form, changes)])
+        context["version"] = conflict.version
+        return render(request, template, context, status=409)
+    goal = target.goal
     if wording.unconfirmed_conflicts(target, goal.agreement.year):
         messages.warning(
             request,
@@ -437,8 +610,8 @@ def agreement_sign(request, pk):
             signed_copy=form.cleaned_data["signed_copy"],
         ),
         _(
-            "Die Unterzeichnung ist erfasst. Das Archivexemplar (PDF/A) und die "
-            "unterschriebene Fassung sind gespeichert."
+            "Die Unterzeichnung ist erfasst und die unterschriebene Fassung "
+            "gespeichert. Das Archivexemplar (PDF/A) wird im Hintergrund erstellt."
         ),
     )
 
@@ -457,6 +630,16 @@ def agreement_amend(request, pk):
             "der unterzeichneten Fassung. Ändern Sie jetzt, was sich ändert."
         ),
     )
+
+
+@require_POST
+def agreement_archive_retry(request, pk):
+    """Start the archive's rendering again after it failed."""
+    agreement = _agreement_for(request, pk)
+    _require(policy.can_sign_agreement_archive(request.user, agreement))
+    services.agreement_archive_retry(agreement=agreement, acting_user=request.user)
+    messages.success(request, _("Das Archivexemplar wird erneut erstellt."))
+    return redirect(agreement)
 
 
 def agreement_archive(request, pk):

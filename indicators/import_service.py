@@ -82,6 +82,8 @@ def figures_import(
         report.errors = [RowError(1, "", str(error))]
         return report
     explanations = (warning_reasons or {}, file_reason)
+    if progress:
+        progress(_("Werte werden abgeglichen"), done=report.rows)
     with transaction.atomic():
         _import_rows(rows, report, acting_user, reason, explanations, progress)
     report.errors.sort(key=lambda error: (error.line, error.column))

@@ -7,12 +7,15 @@
    warnings with a field for each reason, and old → new for every value it
    would change (paged). "Jetzt importieren" imports exactly that file.
 
-The checks run inside the request (no task queue): a national year file of
-about 100,000 rows takes a few seconds (see bench/figures.py); the command
-``import_figures`` prints progress for very large files. A kept file belongs
-to its uploader: anyone else gets 404.
+A file of up to ``IMPORT_BACKGROUND_ROWS`` rows is checked and imported
+inside the request (a national month file takes about a second). A larger
+one is checked and imported by the background worker (``indicators/jobs.py``):
+the page shows the job's progress, polls ``/auftraege/<id>/`` and shows the
+same report when the job is done, or its error. A kept file belongs to its
+uploader: anyone else gets 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,11 +24,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
+from zielsteuerung.jobs.models import JobStatus
+from zielsteuerung.jobs.services import job_enqueue, latest_job
 
 from . import staging
 from .forms import ImportForm
 from .import_forms import ImportConfirmForm
-from .importing import COLUMNS
+from .importing import COLUMNS, estimated_rows
+from .jobs import report_from_json
 from .models import DataElement, Import, StagedImport
 
 CHANGES_PER_PAGE = 50
@@ -75,6 +81,8 @@ def import_check(request, pk):
     if staged.imported_id is not None:
         return render(request, "indicators/import_done.html", {"staged": staged})
     need_reason = policy.figure_changes_need_reason(user)
+    if _in_background(staged):
+        return _background_check(request, staged, need_reason)
     try:
         if request.method == "POST":
             outcome = _import(request, staged, need_reason)
@@ -93,6 +101,10 @@ def import_check(request, pk):
             ),
         )
         return redirect("indicators:import")
+    return _render_report(request, staged, report, form)
+
+
+def _render_report(request, staged, report, form, job=None):
     pages = Paginator(report.changes, CHANGES_PER_PAGE)
     return render(
         request,
@@ -102,8 +114,98 @@ def import_check(request, pk):
             "report": report,
             "form": form,
             "changes": pages.get_page(request.GET.get("seite")),
+            "job": job,
         },
     )
+
+
+# --- Large files: in the background worker ------------------------------------
+
+
+def _in_background(staged):
+    with staged.file.open("rb") as stored:
+        content = stored.read()
+    return estimated_rows(content, staged.file_name) > settings.IMPORT_BACKGROUND_ROWS
+
+
+def _background_check(request, staged, need_reason):
+    """The dry run or import of a large file: start it, show it, show its report."""
+    user = request.user
+    if request.method == "POST":
+        return _start_background(request, staged, need_reason)
+    check = latest_job(f"import-check:{staged.pk}", user)
+    run = latest_job(f"import-run:{staged.pk}", user)
+    job = run if run and (check is None or run.pk > check.pk) else check
+    if job is None:
+        job = _enqueue_check(staged, user)
+    if job.status != JobStatus.DONE:
+        return render(
+            request, "indicators/import_job.html", {"staged": staged, "job": job}
+        )
+    report = report_from_json(job.result["report"])
+    if job.kind == "import_run":  # refused: a warning without reason, or an error
+        form = ImportConfirmForm(
+            job.params.get("posted", {}),
+            warnings=report.warnings,
+            need_reason=need_reason,
+        )
+        form.is_valid()
+        if report.unexplained:
+            form.mark_unexplained(report.unexplained)
+    else:
+        form = ImportConfirmForm(warnings=report.warnings, need_reason=need_reason)
+    return _render_report(request, staged, report, form, job=check)
+
+
+def _enqueue_check(staged, user):
+    job = job_enqueue(
+        kind="import_check",
+        params={"staged": staged.pk},
+        owner=user,
+        subject=f"import-check:{staged.pk}",
+    )
+    _expect_rows(job, staged)
+    return job
+
+
+def _expect_rows(job, staged):
+    with staged.file.open("rb") as stored:
+        job.progress_total = estimated_rows(stored.read(), staged.file_name)
+    job.save(update_fields=["progress_total"])
+
+
+def _start_background(request, staged, need_reason):
+    """ "Probelauf wiederholen" or "Jetzt importieren" for a large file."""
+    data = request.POST
+    if data.get("action") == "recheck":
+        _enqueue_check(staged, request.user)
+        return redirect("indicators:import_check", pk=staged.pk)
+    reason = _text(data.get("reason"))
+    if need_reason and not reason:
+        messages.error(request, _("Bitte den Grund der Korrektur angeben."))
+        return redirect("indicators:import_check", pk=staged.pk)
+    warning_reasons = {
+        name[2:]: _text(value) for name, value in data.items() if name.startswith("w-")
+    }
+    posted = {
+        name: _text(value)
+        for name, value in data.items()
+        if name.startswith("w-") or name in ("reason", "file_reason")
+    }
+    job = job_enqueue(
+        kind="import_run",
+        params={
+            "staged": staged.pk,
+            "reason": reason,
+            "warning_reasons": warning_reasons,
+            "file_reason": _text(data.get("file_reason")),
+            "posted": posted,
+        },
+        owner=request.user,
+        subject=f"import-run:{staged.pk}",
+    )
+    _expect_rows(job, staged)
+    return redirect("indicators:import_check", pk=staged.pk)
 
 
 def _import(request, staged, need_reason):

@@ -31,7 +31,7 @@ from .months import month_key, parse_month
 COLUMNS = ["regionalschluessel", "monat", "merkmal", "geschlecht", "wert", "datenstand"]
 STATUS_BY_FILE_CODE = {"t0": DataStatus.PROVISIONAL, "t3": DataStatus.FINAL}
 BATCH_SIZE = 2000
-PROGRESS_EVERY = 10_000
+PROGRESS_EVERY = 1_000
 
 
 class ImportFileError(ValueError):
@@ -165,6 +165,26 @@ def read_table(content, file_name):
                 for column, index in positions.items()
             },
         )
+
+
+def estimated_rows(content, file_name):
+    """About how many data rows the file has, without reading it all.
+
+    CSV: its line breaks; XLSX: the dimension its sheet declares (0 when the
+    file cannot be opened or is too large: the check itself then refuses it
+    at once, in the request).
+    """
+    if not file_name.lower().endswith(".xlsx"):
+        return max(content.count(b"\n") - 1, 0)
+    from openpyxl import load_workbook
+
+    try:
+        _check_zip(content)
+        sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+        _check_size(sheet.max_row or 0, sheet.max_column or 0)
+        return max((sheet.max_row or 1) - 1, 0)
+    except Exception:  # refused or unreadable: the check says why, at once
+        return 0
 
 
 def _csv_lines(content):
@@ -349,7 +369,7 @@ def check_rows(table, context, progress=None):
         row, row_errors = check_row(line, cells, context)
         errors.extend(row_errors)
         if progress and count % PROGRESS_EVERY == 0:
-            progress(_("%(count)s Zeilen geprüft") % {"count": count})
+            progress(_("%(count)s Zeilen geprüft") % {"count": count}, done=count)
         if row is None:
             continue
         if row.key in first_line:

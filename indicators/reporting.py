@@ -13,6 +13,9 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from zielsteuerung import versioning
+from zielsteuerung.accounts.models import Organisation
+
 from .deadlines import MonthReport, ReportState, months_from, report_state
 from .models import (
     DataStatus,
@@ -50,6 +53,12 @@ def rules_by_ministry(ministry_ids):
     return {pk: saved.get(pk, default) for pk in ministry_ids}
 
 
+def calendar_version(ministry):
+    """The calendar form's version: its latest history id (0 before the first)."""
+    history = ReportingCalendar.history.filter(ministry_id=ministry.pk)
+    return str(versioning.history_version(history))
+
+
 @transaction.atomic
 def reporting_calendar_update(
     *,
@@ -59,8 +68,16 @@ def reporting_calendar_update(
     remind_days_before,
     reporting_since,
     acting_user,
+    version=None,
 ):
-    """Save the ministry's calendar (creating it on first use); keep history."""
+    """Save the ministry's calendar (creating it on first use); keep history.
+
+    With ``version`` (the form's), raise ``EditConflict`` when someone saved
+    the calendar after the form was opened.
+    """
+    Organisation.objects.select_for_update().filter(pk=ministry.pk).exists()
+    if version is not None:
+        versioning.check_version(version, calendar_version(ministry))
     calendar = ReportingCalendar.objects.select_for_update().filter(
         ministry=ministry
     ).first() or ReportingCalendar(ministry=ministry)

@@ -11,10 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.versioning import EditConflict
 
 from . import reporting
 from .deadlines import Deadline, ReportState
+from .models import ReportingCalendar
 from .months import add_months, months_of_year
 from .reporting_forms import ReportingCalendarForm
 
@@ -37,12 +40,26 @@ def reporting_calendar(request):
             "reporting_since": calendar.reporting_since,
         },
     )
+    version = versioning.posted_version(request, reporting.calendar_version(ministry))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        reporting.reporting_calendar_update(
-            ministry=ministry, acting_user=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Die Meldefristen wurden gespeichert."))
-        return redirect("indicators:calendar")
+        try:
+            reporting.reporting_calendar_update(
+                ministry=ministry,
+                acting_user=request.user,
+                version=version,
+                **form.cleaned_data,
+            )
+        except EditConflict as conflict:
+            history = ReportingCalendar.history.filter(ministry_id=ministry.pk)
+            since = versioning.part(version, 0)
+            changes = versioning.their_changes(history, since, form.fields)
+            versioning.mark_conflicts([(form, changes)])
+            version, status = conflict.version, 409
+            calendar = reporting.calendar_for(ministry)
+        else:
+            messages.success(request, _("Die Meldefristen wurden gespeichert."))
+            return redirect("indicators:calendar")
     example = add_months(timezone.localdate().replace(day=1), -1)
     return render(
         request,
@@ -56,7 +73,9 @@ def reporting_calendar(request):
             "example_t0": calendar.rules.deadline(example, Deadline.T0),
             "example_t3": calendar.rules.deadline(example, Deadline.T3),
             "changes": _calendar_changes(calendar),
+            "version": version,
         },
+        status=status,
     )
 
 

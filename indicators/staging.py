@@ -63,19 +63,26 @@ def staged_content(staged):
     return content
 
 
-def staged_import_check(staged, *, acting_user):
+def staged_import_check(staged, *, acting_user, progress=None):
     """The dry run of the stored file: what would change now."""
     return figures_import(
         content=staged_content(staged),
         file_name=staged.file_name,
         acting_user=acting_user,
         dry_run=True,
+        progress=progress,
     )
 
 
 @transaction.atomic
 def staged_import_run(
-    *, staged, acting_user, reason="", warning_reasons=None, file_reason=""
+    *,
+    staged,
+    acting_user,
+    reason="",
+    warning_reasons=None,
+    file_reason="",
+    progress=None,
 ):
     """Import exactly the checked file; the report says whether it was written."""
     staged = StagedImport.objects.select_for_update().get(pk=staged.pk)
@@ -90,10 +97,28 @@ def staged_import_run(
         reason=reason,
         warning_reasons=warning_reasons,
         file_reason=file_reason,
+        progress=progress,
     )
     if report.record is not None:
         report.record.sha256 = staged.sha256
         report.record.save(update_fields=["sha256"])
         staged.imported = report.record
         staged.save(update_fields=["imported"])
+        transaction.on_commit(lambda: overview_warm_after(report))
     return report
+
+
+def overview_warm_after(report):
+    """After an import, compute the overviews it changed (if agreements asks)."""
+    from zielsteuerung.jobs.services import HANDLERS, job_enqueue
+
+    if "overview_warm" not in HANDLERS:
+        return
+    providers = sorted({provider_pk for provider_pk, _month in report.summaries})
+    years = sorted({month.year for _provider, month in report.summaries})
+    with transaction.atomic():
+        job_enqueue(
+            kind="overview_warm",
+            params={"providers": providers, "years": years},
+            subject="overview-warm",
+        )

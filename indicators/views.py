@@ -7,6 +7,7 @@ asked of the policy module; templates get ``can_edit``.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -91,6 +92,8 @@ def _post(request, form, provider, month, reporting):
     try:
         changed = _save(form, provider, month, request.user)
     except services.MonthConflict:  # saved in between: caught under the row lock
+        return _conflict_form(request, provider, month, need_reason)
+    except IntegrityError:  # a first save of the month raced ours and won
         return _conflict_form(request, provider, month, need_reason)
     except services.MonthLocked as locked:  # accepted in between
         messages.error(request, locked.args[0])

@@ -227,14 +227,20 @@ def final_agreement(agreement, ministry_user):
     return services.agreement_finalize(agreement=agreement, acting_user=ministry_user)
 
 
+def sign(agreement, user, signatures=SIGNATURES, signed_copy=None):
+    """Sign ``agreement`` and render its archive, as the worker does after it."""
+    signed = services.agreement_sign(
+        agreement=agreement,
+        acting_user=user,
+        signatures=signatures,
+        signed_copy=signed_copy or scanned_upload(),
+    )
+    return services.agreement_archive_render(agreement=signed)
+
+
 @pytest.fixture
 def signed_agreement(final_agreement, ministry_user):
-    return services.agreement_sign(
-        agreement=final_agreement,
-        acting_user=ministry_user,
-        signatures=SIGNATURES,
-        signed_copy=scanned_upload(),
-    )
+    return sign(final_agreement, ministry_user)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from agreements import services
 from agreements.models import Agreement, AgreementStatus, Goal, Target
 
@@ -12,6 +14,17 @@ def agreement(provider, year, *, status=AgreementStatus.NEGOTIATION):
     Agreement.objects.filter(pk=created.pk).update(status=status)
     created.refresh_from_db()
     return created
+
+
+def set_status(agreement, status):
+    """Move ``agreement`` to ``status`` directly (after its content is built).
+
+    A plain queryset bypasses the lock on final and signed agreements, so a
+    test can also step back to build more content.
+    """
+    QuerySet(model=Agreement).filter(pk=agreement.pk).update(status=status)
+    agreement.refresh_from_db()
+    return agreement
 
 
 def goal(agreement, number="II", title="Integration", **fields):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from agreements import services
 from agreements.models import Agreement, AgreementStatus, Goal, Target
 from agreements.wording import short_rule, target_text
 
@@ -218,6 +219,7 @@ def test_only_ministry_editors_may_create(request, client_for, user_fixture, coe
 def _update_payload(agreement, **changes):
     parties = list(agreement.parties.all())
     data = {
+        "version": services.agreement_version(agreement),
         "status": "draft",
         "legal_basis": agreement.legal_basis,
         "preamble": "Diese Vereinbarung dient den Zielen des SGB II.",
@@ -509,6 +511,7 @@ def test_edit_target_and_see_it_in_history(client_for, ministry_user, agreement)
         target_value="26",
         target_change="15,6",
         comparator="gte",
+        version=services.target_version(target),
     )
     response = client.post(
         reverse("agreements:target_update", args=[agreement.pk, target.pk]), payload

@@ -134,6 +134,7 @@ def test_ministry_editor_sets_the_deadlines_with_history(
         "final_after_months": "3",
         "remind_days_before": "7",
         "reporting_since": "2024-01",
+        "version": "0",
     }
     response = client.post(URL, data)
     assert response.status_code == 302

@@ -18,6 +18,7 @@ from agreements.pdf import render_agreement_pdf
 from agreements.wording import short_rule, target_text, unconfirmed_conflicts
 from tests import factories
 from tests.conftest import months
+from zielsteuerung.accounts.services import organisation_version
 
 from .pdftools import pdf_text
 
@@ -52,6 +53,7 @@ def _target_post(target, **changes):
         "sentence": "",
         "closing": "",
         "deadline": "",
+        "version": services.target_version(target),
     }
     data.update(changes)
     return data
@@ -334,8 +336,9 @@ def test_land_targets_page_for_every_user(request, client_for, user_fixture, sta
     assert client.get(url).status_code == status
 
 
-def _land_payload(rows):
+def _land_payload(rows, version="0"):
     data = {
+        "version": version,
         "form-TOTAL_FORMS": str(len(rows)),
         "form-INITIAL_FORMS": "0",
         "form-MIN_NUM_FORMS": "0",
@@ -426,6 +429,7 @@ def test_ministry_corrects_the_grammar_of_a_name(
         "name_nominative": "Kreis Coesfeld",
         "name_dative": "",
         "name_accusative": "Kreis Coesfeld",
+        "version": organisation_version(coesfeld),
     }
     refused = client.post(url, data)
     assert "Bitte die Form des Namens eintragen" in refused.content.decode()

@@ -153,10 +153,9 @@ def test_agreement_in_negotiation_is_still_a_draft(demo):
 @pytest.mark.parametrize("status", [AgreementStatus.FINAL, AgreementStatus.SIGNED])
 def test_final_and_signed_agreements_print_without_draft_mark(demo, status):
     agreement = demo_agreement("Coesfeld")
-    Agreement.objects.filter(pk=agreement.pk).update(
-        status=status, archive_sha256="0" * 64
-    )
-    agreement.refresh_from_db()
+    # Only the status matters to the print: set in memory, as the demo's
+    # agreement is final and refuses to be saved.
+    agreement.status, agreement.archive_sha256 = status, "0" * 64
     text = pdf_text(render_agreement_pdf(agreement))
     assert "ENTWURF" not in text
     assert "gedruckt am" not in text

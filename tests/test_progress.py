@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from agreements import services
 from agreements.models import Goal, Target, TargetAssessment
 from agreements.progress import agreement_progress
 from indicators.attainment import Status
@@ -175,7 +176,11 @@ def test_ministry_records_a_qualitative_status_with_evidence(
     assert "worauf sich die Einschätzung stützt" in str(response.context["form"].errors)
     response = client.post(
         assess_url(target),
-        {"status": "achieved", "evidence": "Konzept im Kreisausschuss am 3.5.2023"},
+        {
+            "status": "achieved",
+            "evidence": "Konzept im Kreisausschuss am 3.5.2023",
+            "version": services.assessment_version(target),
+        },
     )
     assert response.status_code == 302
     assessment = TargetAssessment.objects.get(target=target)
@@ -189,7 +194,6 @@ def test_ministry_records_a_qualitative_status_with_evidence(
 def test_assessment_stays_possible_after_signing(
     client_for, ministry_user, borken_2023
 ):
-    from agreements import services
     from tests.conftest import SIGNATURES, scanned_upload
 
     services.agreement_finalize(agreement=borken_2023, acting_user=ministry_user)
@@ -201,7 +205,12 @@ def test_assessment_stays_possible_after_signing(
     )
     target = Target.objects.get(kind="qualitative")
     response = client_for(ministry_user).post(
-        assess_url(target), {"status": "in_progress", "evidence": ""}
+        assess_url(target),
+        {
+            "status": "in_progress",
+            "evidence": "",
+            "version": services.assessment_version(target),
+        },
     )
     assert response.status_code == 302
 

@@ -21,6 +21,7 @@ from agreements.models import (
     Target,
 )
 from agreements.pdf import render_agreement_pdf
+from zielsteuerung.versioning import EditGone
 
 from .conftest import SIGNATURES, scanned_pdf_bytes, scanned_upload
 from .pdftools import pdf_reader, pdf_text, xmp
@@ -193,9 +194,9 @@ def test_part_cannot_be_moved_out_of_a_signed_agreement(
 
 def test_services_refuse_to_change_signed_agreement(signed_agreement, ministry_user):
     goal = Goal.objects.get(agreement=signed_agreement)
-    with pytest.raises(AgreementLockedError):
+    with pytest.raises(EditGone):
         services.goal_create(goal=Goal(agreement=signed_agreement, number="X"))
-    with pytest.raises(AgreementLockedError):
+    with pytest.raises(EditGone):
         services.target_create(
             target=Target(goal=goal, kind="qualitative", sentence="X")
         )
@@ -243,13 +244,21 @@ def test_every_edit_view_refuses_signed_agreement(
     goal = Goal.objects.get(agreement=signed_agreement)
     target = Target.objects.get(goal=goal)
     base = f"/zielvereinbarungen/{signed_agreement.pk}"
-    pages = [
+    forms = [
         f"{base}/bearbeiten/",
         f"{base}/ziele/neu/",
         f"{base}/ziele/{goal.pk}/bearbeiten/",
-        f"{base}/ziele/{goal.pk}/loeschen/",
         f"{base}/ziele/{goal.pk}/vorgaben/neu/",
         f"{base}/vorgaben/{target.pk}/bearbeiten/",
+    ]
+    for page in forms:
+        # A form opened before the signing gets its input back, unsaved.
+        assert client.get(page).status_code == 403, page
+        response = client.post(page, {"title": "Getippt", "version": "1"})
+        assert response.status_code == 409, page
+        assert "unterzeichnet" in response.content.decode(), page
+    pages = [
+        f"{base}/ziele/{goal.pk}/loeschen/",
         f"{base}/vorgaben/{target.pk}/loeschen/",
         f"{base}/endfassung/",
         f"{base}/zurueck-zum-entwurf/",

@@ -23,11 +23,12 @@ DECEMBER = datetime.date(2023, 12, 1)
 def closed_year_agreement(coesfeld, put_figures):
     """Coesfeld 2023, final: integrations +12.6 % (figures: +10 %), K2 ≥ 10 %,
     a qualitative target; every month of 2023 final (t-3)."""
-    agreement = factories.agreement(coesfeld, 2023, status="final")
+    agreement = factories.agreement(coesfeld, 2023)
     goal = factories.goal(agreement, number="II", title="Integration")
     factories.change_target(goal, "integrationen", "12.6", label="Integrationen")
     factories.level_target(goal, "k2", "10")
     factories.target(goal, kind="qualitative", sentence="Konzept U25 bis Ende 2023")
+    agreement = factories.set_status(agreement, "final")  # its content is frozen
     put_figures(
         coesfeld, "integrationen", months(2022, 1, 12, 100) | months(2023, 1, 12, 110)
     )
@@ -336,8 +337,9 @@ def test_overview_of_closed_years_keeps_a_fixed_query_count(
             regional_key=f"059{number:02d}",
             supervisor=ministry,
         )
-        agreement = factories.agreement(provider, 2023, status="final")
+        agreement = factories.agreement(provider, 2023)
         target = factories.level_target(factories.goal(agreement), "k2", "10")
+        agreement = factories.set_status(agreement, "final")
         put_figures(provider, "integrationen", months(2023, 1, 12, 110))
         put_figures(provider, "elb", months(2022, 12, 13, 10000))
         factories.reporting_months(provider, DECEMBER, DECEMBER)
@@ -388,6 +390,7 @@ def test_targets_a_person_judges_freeze_the_recorded_assessment(
 
     _integrations, _k2, qualitative = _targets(closed_year_agreement)
     goal = qualitative.goal
+    factories.set_status(closed_year_agreement, "draft")  # add a local target
     local = factories.target(
         goal,
         kind="count",
@@ -397,6 +400,7 @@ def test_targets_a_person_judges_freeze_the_recorded_assessment(
         target_value=20,
         comparator="gte",
     )
+    closed_year_agreement = factories.set_status(closed_year_agreement, "final")
     TargetAssessment.objects.create(
         target=qualitative, status="achieved", evidence="Konzept vom 4.12.2023"
     )

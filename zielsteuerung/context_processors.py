@@ -11,6 +11,7 @@ def navigation(request):
         "nav_can_edit_agreements": policy.can_edit_agreements(user),
         "nav_is_ministry": policy.is_ministry_user(user),
         "nav_can_import": policy.can_import_figures(user),
+        "nav_can_manage_people": policy.can_manage_people(user),
         "nav_section": _section(request.resolver_match),
     }
 
@@ -27,6 +28,8 @@ def _section(match):
         return _FIGURES_SECTIONS.get(match.url_name, "figures")
     if match.url_name in ("overview", "overview_latest"):
         return "overview"
+    if match.namespace == "people":
+        return "people"
     return ""
 
 

@@ -1,4 +1,4 @@
-"""``/healthz/`` for the load balancer: database, cache and disk.
+"""``/healthz/`` for the load balancer: database, cache, queue and disk.
 
 Anyone may ask (no login): the answer is only ``ok`` (200) or ``fail`` (503).
 Staff signed in with their second factor get each check's result
@@ -22,6 +22,7 @@ class HealthView(HealthCheckView):
         self.checks = [
             "health_check.checks.Database",
             "health_check.checks.Cache",
+            "zielsteuerung.jobs.health.Queue",
             (
                 "health_check.contrib.psutil.Disk",
                 {

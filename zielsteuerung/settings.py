@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "csp",
     "health_check",
+    "django_tasks",
+    "django_tasks_db",
+    "zielsteuerung.jobs",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,16 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite: a writing transaction takes the write lock when it begins
+    # (IMMEDIATE) and waits up to SQLITE_TIMEOUT seconds for it, instead of
+    # failing with "database is locked" when two first saves of a month meet.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": envint("SQLITE_TIMEOUT", "20"),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # /healthz/ reports "fail" when the disk of MEDIA_ROOT is fuller than this.
@@ -142,6 +155,39 @@ else:
             "LOCATION": "zielsteuerung_cache",
         }
     }
+
+# Background work (README, "Background work"): Django's task API through the
+# django-tasks backport. Without Redis the queue is a table in the database
+# (django-tasks-db, worker `manage.py db_worker`); with REDIS_URL it is RQ
+# (django-tasks-rq, worker `manage.py rqworker --job-class django_tasks_rq.Job`).
+# `manage.py run_worker` starts the right one with the periodic ticker.
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", REDIS_URL)
+if TASKS_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_REDIS_URL,
+            "DEFAULT_TIMEOUT": envint("JOB_TIMEOUT_SECONDS", "3600"),
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job without a sign of life for this long has lost its worker: it
+# is tried again up to JOB_MAX_ATTEMPTS times in all, then marked failed.
+JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", "300")
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", "2")
+# How often the worker's ticker looks for periodic and abandoned jobs, how
+# often the database worker looks for new jobs, how often progress is saved.
+JOB_TICK_SECONDS = envint("JOB_TICK_SECONDS", "30")
+JOB_POLL_SECONDS = float(os.environ.get("JOB_POLL_SECONDS", "1"))
+JOB_PROGRESS_SECONDS = float(os.environ.get("JOB_PROGRESS_SECONDS", "0.5"))
+# /healthz/ fails when a job has waited longer than this for a worker.
+JOB_QUEUE_MAX_WAIT_SECONDS = envint("JOB_QUEUE_MAX_WAIT_SECONDS", "600")
+# Imports of more rows than this (and their dry runs) run in the worker.
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", "20000")
+# The reminders are e-mailed once a day from this local time on (HH:MM).
+REMINDERS_AT = datetime.time.fromisoformat(os.environ.get("REMINDERS_AT", "06:15"))
 
 AUTH_USER_MODEL = "accounts.User"
 _VALIDATORS = "django.contrib.auth.password_validation."

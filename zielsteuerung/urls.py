@@ -9,8 +9,10 @@ from agreements.land_views import land_targets_edit
 from agreements.progress_views import home, overview_latest, overview_page
 from zielsteuerung.accounts import views as accounts_views
 from zielsteuerung.accounts.organisation_views import organisation_names
+from zielsteuerung.accounts.people_views import PasswordSetDoneView, PasswordSetView
 from zielsteuerung.converters import YearConverter
 from zielsteuerung.health import HealthView
+from zielsteuerung.jobs.views import job_status
 
 # Before the includes below: indicators.urls uses <year:…> too.
 register_converter(YearConverter, "year")
@@ -52,6 +54,17 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(
+        "passwort/setzen/<uidb64>/<token>/",
+        PasswordSetView.as_view(),
+        name="password_set",
+    ),
+    path(
+        "passwort/gesetzt/",
+        PasswordSetDoneView.as_view(),
+        name="password_set_done",
+    ),
+    path("benutzer/", include("zielsteuerung.accounts.people_urls")),
     path("zielvereinbarungen/", include("agreements.urls")),
     path("uebersicht/", overview_latest, name="overview_latest"),
     path("uebersicht/<year:year>/", overview_page, name="overview"),
@@ -67,6 +80,7 @@ urlpatterns = [
         organisation_names,
         name="organisation_names",
     ),
+    path("auftraege/<int:pk>/", job_status, name="job_status"),
     path("verwaltung/", admin.site.urls),
     path("healthz/", HealthView.as_view(), name="healthz"),
 ]

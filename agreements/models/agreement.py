@@ -25,38 +25,163 @@ class AgreementStatus(models.TextChoices):
     SIGNED = "signed", _("Unterzeichnet")
 
 
-class AgreementLockedError(PermissionDenied):
-    """Something tried to change a signed agreement."""
+class Step(models.TextChoices):
+    """The steps of the workflow (who may take them: the policy module)."""
 
-    def __init__(self):
-        super().__init__(
-            _(
-                "Die Zielvereinbarung ist unterzeichnet und kann nicht mehr "
-                "geändert werden. Legen Sie eine Änderungsvereinbarung an."
-            )
-        )
+    FINALIZE = "finalize", _("Endfassung festlegen")
+    REOPEN = "reopen", _("Zurück zum Entwurf")
+    SIGN = "sign", _("Unterzeichnung erfassen")
+    AMEND = "amend", _("Änderungsvereinbarung anlegen")
+
+
+# The one table of workflow transitions: step → (from, to). The policy asks
+# it whether a step is open now, the services whether they may take it, the
+# model lock which status changes a frozen agreement may still save, and the
+# admin which agreements are read-only. An amendment leaves the signed
+# version as it is and starts a new one as a draft (``to`` is None).
+TRANSITIONS = {
+    Step.FINALIZE: (
+        {AgreementStatus.DRAFT, AgreementStatus.NEGOTIATION},
+        AgreementStatus.FINAL,
+    ),
+    Step.REOPEN: ({AgreementStatus.FINAL}, AgreementStatus.DRAFT),
+    Step.SIGN: ({AgreementStatus.FINAL}, AgreementStatus.SIGNED),
+    Step.AMEND: ({AgreementStatus.SIGNED}, None),
+}
+# Content (texts, parties, focus areas, goals, targets) changes only in these;
+# the edit form moves between them freely.
+EDITABLE_STATUSES = frozenset({AgreementStatus.DRAFT, AgreementStatus.NEGOTIATION})
+# Final: the text printed for signature. Signed: the legal document.
+LOCKED_STATUSES = frozenset({AgreementStatus.FINAL, AgreementStatus.SIGNED})
+
+
+def step_open(status, step):
+    """Whether ``step`` may be taken from ``status`` (the table above)."""
+    return status in TRANSITIONS[step][0]
+
+
+def step_target(step):
+    """The status ``step`` leads to (``TRANSITIONS``)."""
+    return TRANSITIONS[step][1]
+
+
+def status_change_allowed(old, new):
+    """Whether an agreement may be saved with its status moved ``old`` → ``new``."""
+    if old == new or {old, new} <= EDITABLE_STATUSES:
+        return True
+    return any(
+        old in sources and new == target for sources, target in TRANSITIONS.values()
+    )
+
+
+class AgreementLockedError(PermissionDenied):
+    """Something tried to change a final or signed agreement."""
+
+    def __init__(self, status=AgreementStatus.SIGNED):
+        super().__init__(_LOCKED_MESSAGES.get(status, _UNDEFINED_CHANGE))
+
+
+_LOCKED_MESSAGES = {
+    AgreementStatus.FINAL: _(
+        "Die Zielvereinbarung ist als Endfassung festgelegt; ihr Inhalt kann "
+        "nicht mehr geändert werden. Setzen Sie sie mit Begründung zurück zum "
+        "Entwurf, um sie zu ändern."
+    ),
+    AgreementStatus.SIGNED: _(
+        "Die Zielvereinbarung ist unterzeichnet und kann nicht mehr geändert "
+        "werden. Legen Sie eine Änderungsvereinbarung an."
+    ),
+}
+_UNDEFINED_CHANGE = _("Dieser Statuswechsel ist im Ablauf nicht vorgesehen.")
+
+
+def _refuse_locked(statuses):
+    """Raise for the strongest lock among ``statuses`` (signed before final)."""
+    for status in (AgreementStatus.SIGNED, AgreementStatus.FINAL):
+        if status in statuses:
+            raise AgreementLockedError(status)
+
+
+def _locked_statuses(queryset):
+    """The final and signed statuses among the agreements of ``queryset``'s rows."""
+    lookup = queryset.model.signed_status_lookup
+    rows = queryset.filter(**{f"{lookup}__in": LOCKED_STATUSES})
+    return set(rows.values_list(lookup, flat=True).distinct())
 
 
 class LockedQuerySet(models.QuerySet):
-    """Bulk ``update()`` and ``delete()`` refuse rows of signed agreements."""
+    """Bulk writes refuse rows of final and signed agreements.
 
-    def _refuse_if_signed(self):
-        lookup = self.model.signed_status_lookup
-        if self.filter(**{lookup: AgreementStatus.SIGNED}).exists():
-            raise AgreementLockedError
+    ``update()``, ``delete()``, ``bulk_update()`` and ``bulk_create()``
+    (also with ``update_conflicts``) check the agreements of the rows they
+    would touch and of the agreements they would write into.
+    """
+
+    def _refuse_parents(self, parent_ids):
+        """Refuse writing into a final or signed agreement (by parent id)."""
+        parent_ids = set(parent_ids) - {None}
+        if parent_ids:
+            lookup = self.model.parent_lookup[0]
+            found = Agreement._base_manager.filter(
+                **{f"{lookup}__in": parent_ids}, status__in=LOCKED_STATUSES
+            )
+            _refuse_locked(set(found.values_list("status", flat=True)))
+
+    def _parent_ids(self, objs):
+        attribute = self.model.parent_lookup[1]
+        return [getattr(obj, attribute) for obj in objs]
 
     def update(self, **kwargs):
-        self._refuse_if_signed()
+        _refuse_locked(_locked_statuses(self))
+        attribute = self.model.parent_lookup[1]
+        for name in (attribute, attribute.removesuffix("_id")):
+            value = kwargs.get(name)
+            if isinstance(value, models.Model):
+                value = value.pk
+            if isinstance(value, int):
+                self._refuse_parents([value])
         return super().update(**kwargs)
 
     def delete(self):
-        self._refuse_if_signed()
+        _refuse_locked(_locked_statuses(self))
         return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        self._refuse_parents(self._parent_ids(objs))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        objs = list(objs)
+        self._refuse_parents(self._parent_ids(objs))
+        if update_conflicts:
+            self._refuse_conflicting_rows(objs, kwargs.get("unique_fields"))
+        return super().bulk_create(
+            objs, *args, update_conflicts=update_conflicts, **kwargs
+        )
+
+    def _refuse_conflicting_rows(self, objs, unique_fields):
+        """The stored rows an upsert would overwrite must not be locked."""
+        attnames = [
+            "pk" if name == "pk" else self.model._meta.get_field(name).attname
+            for name in (unique_fields or ["pk"])
+        ]
+        condition = Q()
+        for obj in objs:
+            condition |= Q(**{name: getattr(obj, name) for name in attnames})
+        if condition:
+            rows = self.model._base_manager.filter(condition)
+            _refuse_locked(_locked_statuses(rows))
 
 
 class LockedWhenSigned(models.Model):
-    """Refuses to save or delete once the agreement this belongs to is signed.
+    """Refuses to save or delete once the agreement this belongs to is frozen.
 
+    Final and signed agreements and their parts are locked. On a final
+    agreement the signing step may still write its own fields
+    (``step_fields``: status, signing data, place and date of signature and
+    the names valid that day), and the agreement's status may move along
+    ``TRANSITIONS`` (final → signed, final → draft); nothing else changes.
     ``signed_status_lookup`` leads from the model to its agreement's status;
     ``parent_lookup`` is (lookup on Agreement, attribute of this object) that
     finds the agreement this object is being saved into.
@@ -64,20 +189,21 @@ class LockedWhenSigned(models.Model):
 
     signed_status_lookup = "agreement__status"
     parent_lookup = ("pk", "agreement_id")
+    step_fields = frozenset()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self._refuse_if_signed()
+        self._refuse_if_locked()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._refuse_if_signed()
+        self._refuse_if_locked(deleting=True)
         return super().delete(*args, **kwargs)
 
-    def _refuse_if_signed(self):
-        """One query: the stored row's agreement or the new one is signed."""
+    def _refuse_if_locked(self, deleting=False):
+        """The stored row's agreement or the new one is final or signed."""
         lookup, attribute = self.parent_lookup
         condition = Q(**{lookup: getattr(self, attribute)})
         if self.pk is not None:
@@ -85,9 +211,50 @@ class LockedWhenSigned(models.Model):
             stored = stored.removesuffix("__") or "pk"
             rows = type(self)._base_manager.filter(pk=self.pk)
             condition |= Q(pk__in=rows.values(stored))
-        signed = Agreement.objects.filter(condition, status=AgreementStatus.SIGNED)
-        if signed.exists():
-            raise AgreementLockedError
+        statuses = set(
+            Agreement._base_manager.filter(condition).values_list("status", flat=True)
+        )
+        if deleting:
+            _refuse_locked(statuses)
+        if AgreementStatus.FINAL in statuses and self._changes_only(self.step_fields):
+            statuses.discard(AgreementStatus.FINAL)
+        if AgreementStatus.SIGNED in statuses and self._archive_only():
+            statuses.discard(AgreementStatus.SIGNED)
+        _refuse_locked(statuses)
+
+    def _archive_only(self):
+        """The archive copy, rendered after signing, is written once (only)."""
+        return False
+
+    def _changes_only(self, allowed):
+        """Whether this save changes nothing but the fields in ``allowed``."""
+        if self.pk is None:
+            return False
+        fields = [f for f in self._meta.concrete_fields if f.name not in _UNTRACKED]
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values(*(f.attname for f in fields))
+            .first()
+        )
+        if stored is None:
+            return False
+        changed = {
+            f.name
+            for f in fields
+            if _comparable(stored[f.attname]) != _comparable(getattr(self, f.attname))
+        }
+        return changed <= allowed
+
+
+_UNTRACKED = {"created_at", "updated_at"}
+
+
+def _comparable(value):
+    """File fields hold a FieldFile in memory and a name in the database."""
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
 
 
 class AgreementQuerySet(LockedQuerySet):
@@ -232,6 +399,12 @@ class Agreement(LockedWhenSigned):
         blank=True,
         editable=False,
     )
+    signed_copy_sha256 = models.CharField(
+        _("SHA-256 der unterschriebenen Fassung"),
+        max_length=64,
+        blank=True,
+        editable=False,
+    )
     archive_pdf = models.FileField(
         _("Archivexemplar"), upload_to=archive_path, blank=True, editable=False
     )
@@ -244,8 +417,22 @@ class Agreement(LockedWhenSigned):
     history = HistoricalRecords()
     objects = AgreementQuerySet.as_manager()
 
+    # The archive copy is rendered by the worker after the signing commits:
+    # a signed agreement takes it once, and nothing else.
+    archive_fields = frozenset({"archive_pdf", "archive_sha256"})
     signed_status_lookup = "status"
     parent_lookup = ("pk", "pk")
+    # What the workflow steps write on a final agreement (see TRANSITIONS).
+    step_fields = frozenset(
+        {
+            "status",
+            "signed_at",
+            "signed_copy",
+            "signed_copy_sha256",
+            "archive_pdf",
+            "archive_sha256",
+        }
+    )
 
     class Meta:
         verbose_name = _("Zielvereinbarung")
@@ -270,8 +457,8 @@ class Agreement(LockedWhenSigned):
                 name="amendment_refers_to_predecessor",
             ),
             models.CheckConstraint(
-                condition=~Q(status="signed") | ~Q(archive_sha256=""),
-                name="signed_agreement_is_archived",
+                condition=~Q(status="signed") | ~Q(signed_copy=""),
+                name="signed_agreement_has_signed_copy",
             ),
         ]
 
@@ -281,13 +468,34 @@ class Agreement(LockedWhenSigned):
             "provider": self.provider.name,
         }
 
+    def save(self, *args, **kwargs):
+        _refuse_undefined_status_change(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.pk])
+
+    def _archive_only(self):
+        stored = (
+            Agreement._base_manager.filter(pk=self.pk)
+            .values_list("archive_sha256", flat=True)
+            .first()
+        )
+        return stored == "" and self._changes_only(self.archive_fields)
 
     @property
     def is_editable(self):
         """Content may change until it is frozen as final or signed."""
-        return self.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATION)
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_locked(self):
+        """Final or signed: content is frozen (the model and the admin refuse)."""
+        return self.status in LOCKED_STATUSES
+
+    def step_open(self, step):
+        """Whether the workflow ``step`` may be taken now (``TRANSITIONS``)."""
+        return step_open(self.status, step)
 
     @property
     def is_final(self):
@@ -312,3 +520,16 @@ class Agreement(LockedWhenSigned):
             .in_force()
             .first()
         )
+
+
+def _refuse_undefined_status_change(agreement):
+    """A stored agreement's status moves only as ``TRANSITIONS`` say."""
+    if agreement.pk is None:
+        return
+    old = (
+        Agreement._base_manager.filter(pk=agreement.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if old is not None and not status_change_allowed(old, agreement.status):
+        raise AgreementLockedError(old)

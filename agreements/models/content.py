@@ -83,6 +83,21 @@ class Party(LockedWhenSigned):
     history = HistoricalRecords()
     objects = LockedQuerySet.as_manager()
 
+    # The signing step records place, date and the names valid that day on
+    # a final agreement; nothing else of a party changes once it is final.
+    step_fields = frozenset(
+        {
+            "signing_place",
+            "signing_date",
+            "name",
+            "short_name",
+            "gender",
+            "name_nominative",
+            "name_dative",
+            "name_accusative",
+        }
+    )
+
     class Meta:
         verbose_name = _("Vertragspartei")
         verbose_name_plural = _("Vertragsparteien")

@@ -7,6 +7,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
+from zielsteuerung.jobs.models import Job
+from zielsteuerung.jobs.services import job_run
 
 from ..conftest import scanned_pdf_bytes
 from .conftest import check_accessibility, field, login, screenshot
@@ -63,7 +65,14 @@ def test_ministry_finalizes_signs_and_downloads_the_archive(page, demo):
         ]
     )
     page.get_by_role("button", name="Unterzeichnung speichern").click()
-    expect(page.get_by_role("status")).to_contain_text("Die Unterzeichnung ist erfasst")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Die Unterzeichnung ist erfasst"
+    )
+    # The worker renders the archive after the signing; the page waits for it
+    # and reloads itself (here the test runs the job in place of a worker).
+    expect(page.locator("[data-job-status-url]")).to_be_visible()
+    job_run(Job.objects.get(kind="agreement_archive").pk)
+    expect(page.locator("code.archive-hash")).to_be_visible(timeout=10_000)
     shown_hash = page.locator("code.archive-hash").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", shown_hash)
     check_accessibility(page)

@@ -36,11 +36,11 @@ class UserAdmin(ColumnBoundsAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_select_related = ["organisation"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Zielsteuerung"), {"fields": ["organisation", "role"]}),
+        (_("Zielsteuerung"), {"fields": ["organisation", "role", "manages_users"]}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Zielsteuerung"), {"fields": ["organisation", "role"]}),
+        (_("Zielsteuerung"), {"fields": ["organisation", "role", "manages_users"]}),
     )
 
     def has_delete_permission(self, request, obj=None):

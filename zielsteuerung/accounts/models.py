@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -228,6 +229,29 @@ class Role(models.TextChoices):
     READER = "reader", _("Nur lesen")
 
 
+class UserDeletionRefused(PermissionDenied):
+    """Users are deactivated, never deleted: their names stay in every history."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Benutzer werden nicht gelöscht, sondern deaktiviert: ihr Name "
+                "bleibt in jedem Änderungsverlauf erhalten."
+            )
+        )
+
+
+class UserQuerySet(models.QuerySet):
+    def delete(self):
+        raise UserDeletionRefused
+
+    delete.queryset_only = True
+
+
+class KeptUserManager(UserManager.from_queryset(UserQuerySet)):
+    """Django's user manager whose querysets refuse ``delete()``."""
+
+
 class User(AbstractUser):
     """A person who signs in; belongs to one organisation.
 
@@ -246,9 +270,19 @@ class User(AbstractUser):
     role = models.CharField(
         _("Rolle"), max_length=20, choices=Role.choices, default=Role.READER
     )
+    manages_users = models.BooleanField(
+        _("Benutzerverwaltung"),
+        default=False,
+        help_text=_(
+            "Legt Benutzer des Ministeriums und seiner Träger an, deaktiviert "
+            "sie, vergibt Rollen, setzt den zweiten Faktor zurück und legt "
+            "Träger an. Nur für Benutzer eines Ministeriums."
+        ),
+    )
     # Admin changes keep old → new; the password hash and sign-in times stay
     # out of the history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = KeptUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("Benutzer")
@@ -256,3 +290,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def delete(self, *args, **kwargs):
+        raise UserDeletionRefused

@@ -12,7 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import grammar, policy
+from zielsteuerung import versioning
+from zielsteuerung.versioning import EditConflict
+
+from . import grammar, policy, services
 from .models import Organisation
 
 
@@ -83,8 +86,31 @@ def organisation_names(request, pk):
     if request.method != "POST":
         organisation.fill_grammar()  # show the guess: it is what gets printed
     form = OrganisationNamesForm(request.POST or None, instance=organisation)
+    current = services.organisation_version(organisation)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "phrases": phrases(form.instance),
+        "next": request.GET.get("zurueck", ""),
+        "version": versioning.posted_version(request, current),
+    }
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.organisation_names_update(
+                organisation=organisation,
+                form=form,
+                version=context["version"],
+                acting_user=request.user,
+            )
+        except EditConflict as conflict:
+            history = Organisation.history.filter(id=organisation.pk)
+            since = versioning.part(context["version"], 0)
+            changes = versioning.their_changes(history, since, form.fields)
+            versioning.mark_conflicts([(form, changes)])
+            context["version"] = conflict.version
+            return render(
+                request, "accounts/organisation_names.html", context, status=409
+            )
         messages.success(
             request,
             _(
@@ -94,13 +120,4 @@ def organisation_names(request, pk):
             ),
         )
         return redirect("organisation_names", pk=organisation.pk)
-    return render(
-        request,
-        "accounts/organisation_names.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "phrases": phrases(form.instance),
-            "next": request.GET.get("zurueck", ""),
-        },
-    )
+    return render(request, "accounts/organisation_names.html", context)

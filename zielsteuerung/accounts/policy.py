@@ -6,7 +6,9 @@ never test roles themselves: they ask this module, and fetch objects through
 the scopes it returns so that an object out of scope answers 404.
 """
 
-from .models import Organisation, Role, User
+from django.db.models import Q
+
+from .models import Organisation, OrganisationKind, Role, User
 
 
 def _organisation(user):
@@ -83,6 +85,15 @@ def can_edit_agreement(user, agreement):
     return _steers(user, agreement) and agreement.is_editable
 
 
+def edits_content_of(user, agreement):
+    """Whether ``user`` writes ``agreement``'s content while it is editable.
+
+    Such a user whose form was open when the agreement was frozen gets the
+    form back with what they typed and the reason, not a bare 403.
+    """
+    return _steers(user, agreement)
+
+
 def can_assess_targets(user, agreement):
     """Record the status of qualitative and local targets, also once signed."""
     return _steers(user, agreement)
@@ -140,26 +151,38 @@ def can_record_year_end(user, agreement):
 
 # The sign workflow: draft/negotiation → final → signed; final → draft again
 # (with a reason); signed → a new version (amendment) that starts as a draft.
-# Ministry editors only; Träger staff and readers only read and print.
+# Which step is open in which status is the one table
+# ``agreements.models.TRANSITIONS`` (asked through ``agreement.step_open``);
+# who may take it is decided here: ministry editors only; Träger staff and
+# readers only read and print.
 
 
 def can_finalize_agreement(user, agreement):
-    return _steers(user, agreement) and agreement.is_editable
+    return _steers(user, agreement) and agreement.step_open("finalize")
 
 
 def can_reopen_agreement(user, agreement):
-    return _steers(user, agreement) and agreement.is_final
+    return _steers(user, agreement) and agreement.step_open("reopen")
 
 
 def can_sign_agreement(user, agreement):
-    return _steers(user, agreement) and agreement.is_final
+    return _steers(user, agreement) and agreement.step_open("sign")
+
+
+def can_sign_agreement_archive(user, agreement):
+    """Start the archive copy's rendering again (signed, not yet archived)."""
+    return (
+        _steers(user, agreement)
+        and agreement.is_signed
+        and not agreement.archive_sha256
+    )
 
 
 def can_amend_agreement(user, agreement):
     """Only the latest signed version can be amended, and only once."""
     return (
         _steers(user, agreement)
-        and agreement.is_signed
+        and agreement.step_open("amend")
         and not agreement.has_amendment()
     )
 
@@ -262,3 +285,39 @@ def can_import_figures(user):
     providers they supervise; the import itself checks each row's provider.
     """
     return is_editor(user)
+
+
+# The ministry's own administration of people (``/benutzer/``): a ministry
+# user with ``manages_users`` administers the users of the ministry and of
+# its providers, and creates providers. Staff and superusers are left to the
+# technical admin.
+
+
+def can_manage_people(user):
+    """Whether ``user`` administers the people of their ministry."""
+    return is_ministry_user(user) and user.manages_users
+
+
+def organisations_managed_by(user):
+    """The ministry of a people administrator and its providers."""
+    if not can_manage_people(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(pk=user.organisation_id) | Q(supervisor=user.organisation_id)
+    )
+
+
+def people_visible_to(user):
+    """The users a people administrator may see and change."""
+    if not can_manage_people(user):
+        return User.objects.none()
+    return User.objects.filter(
+        organisation__in=organisations_managed_by(user),
+        is_staff=False,
+        is_superuser=False,
+    )
+
+
+def providers_managed_by(user):
+    """The providers whose basic data a people administrator keeps."""
+    return organisations_managed_by(user).filter(kind=OrganisationKind.PROVIDER)

@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 reason=reason,
                 file_reason=warnings_reason,
-                progress=lambda message: self.stdout.write(f"… {message}"),
+                progress=self._progress,
             )
         except PermissionDenied as error:
             raise CommandError(str(error)) from error
@@ -72,6 +72,10 @@ class Command(BaseCommand):
                 f"{len(report.unexplained)} Hinweise ohne Begründung: nichts "
                 "gespeichert. Mit --warnings-reason begründen."
             )
+
+    def _progress(self, message, done=None, **_total):
+        if done is None or done % 10_000 == 0:
+            self.stdout.write(f"… {message}")
 
     def _print(self, report):
         for error in report.errors:
