@@ -51,6 +51,9 @@ class OrganisationData:
     jobcenter_name: str
     seat: str
     state_name: str = ""
+    signatory_salutation: str = ""
+    signatory_function: str = ""
+    signatory_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,9 @@ MINISTRY = OrganisationData(
     jobcenter_name="",
     seat="Düsseldorf",
     state_name="Nordrhein-Westfalen",
+    signatory_salutation=Salutation.MR,
+    signatory_function="Staatssekretär",
+    signatory_name="Matthias Heidmeier",
 )
 MINISTRY_FORMER_NAME = {
     "name": "Ministerium für Arbeit, Integration und Soziales des Landes "
@@ -170,7 +176,12 @@ def _stadt(short_name, key):
 
 # Regional keys: the official Kreisschlüssel (first five digits of the AGS).
 PROVIDERS = (
-    _kreis("Borken", "05554", "Borken"),
+    replace(
+        _kreis("Borken", "05554", "Borken"),
+        signatory_salutation=Salutation.MR,
+        signatory_function="Landrat",
+        signatory_name="Dr. Kai Zwicker",
+    ),
     _kreis("Coesfeld", "05558", "Coesfeld"),
     _kreis("Düren", "05358", "Düren"),
     _kreis(

@@ -52,7 +52,8 @@ def agreement_create(*, provider, year, copy_previous=False):
 
     With ``copy_previous`` the latest earlier agreement of the provider lends
     its texts, focus areas, goals and targets; its representatives are taken
-    over in any case, since they rarely change from one year to the next.
+    over in any case, since they rarely change from one year to the next,
+    unless the organisation names the current holder of the office.
     """
     previous = (
         Agreement.objects.filter(provider=provider, year__lt=year)
@@ -88,8 +89,17 @@ def _create_parties(agreement, previous):
         if role in earlier:
             for field in _COPIED_PARTY_FIELDS:
                 setattr(party, field, getattr(earlier[role], field))
+        _take_current_signatory(party, organisation)
         _take_names(party)
         party.save()
+
+
+def _take_current_signatory(party, organisation):
+    """The current holder of the office signs, where the organisation names one."""
+    if organisation.signatory_name.strip():
+        party.representative_salutation = organisation.signatory_salutation
+        party.representative_function = organisation.signatory_function
+        party.representative_name = organisation.signatory_name
 
 
 def _take_names(party):

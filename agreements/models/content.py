@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from zielsteuerung.accounts import grammar
-from zielsteuerung.accounts.models import Gender, Organisation
+from zielsteuerung.accounts.models import Gender, Organisation, Salutation
 
 from .agreement import Agreement, LockedQuerySet, LockedWhenSigned
 
@@ -14,12 +14,6 @@ from .agreement import Agreement, LockedQuerySet, LockedWhenSigned
 class PartyRole(models.TextChoices):
     MINISTRY = "ministry", _("Ministerium")
     PROVIDER = "provider", _("Träger")
-
-
-class Salutation(models.TextChoices):
-    NONE = "", _("ohne Anrede")
-    MR = "mr", _("Herr")
-    MS = "ms", _("Frau")
 
 
 class Party(LockedWhenSigned):
