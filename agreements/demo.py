@@ -843,16 +843,23 @@ def _load_agreement(data, say):
     agreement.save()
     _fill_party(agreement, PartyRole.MINISTRY, data.ministry)
     _fill_party(agreement, PartyRole.PROVIDER, data.provider)
-    for position, (title, text) in enumerate(data.focus_areas):
-        FocusArea.objects.create(
-            agreement=agreement, position=position, title=title, text=text
-        )
+    _load_focus_areas(provider.supervisor, data)
     targets = sum(_create_goal(agreement, goal) for goal in data.goals)
     agreement = _reach_status(agreement, data)
     say(
         f"{label}: angelegt ({len(data.goals)} Ziele, {targets} Zielvorgaben, "
         f"{agreement.get_status_display()})."
     )
+
+
+def _load_focus_areas(ministry, data):
+    """The state's focus areas of the agreement's year, unless it has some."""
+    if not data.focus_areas or FocusArea.objects.of(ministry, data.year).exists():
+        return
+    for position, (title, text) in enumerate(data.focus_areas):
+        FocusArea.objects.create(
+            ministry=ministry, year=data.year, position=position, title=title, text=text
+        )
 
 
 _TEXT_FIELDS = (

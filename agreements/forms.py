@@ -18,7 +18,6 @@ from .models import (
     MIN_YEAR,
     Agreement,
     AgreementStatus,
-    FocusArea,
     Goal,
     LandTarget,
     Party,
@@ -165,15 +164,6 @@ class PartyForm(forms.ModelForm):
 
 PartyFormSet = inlineformset_factory(
     Agreement, Party, form=PartyForm, extra=0, can_delete=False, max_num=2
-)
-
-FocusAreaFormSet = inlineformset_factory(
-    Agreement,
-    FocusArea,
-    fields=["title", "text"],
-    extra=1,
-    can_delete=True,
-    widgets={"text": forms.Textarea(attrs={"rows": 3})},
 )
 
 

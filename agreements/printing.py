@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from .models import Agreement, Goal, PartyRole, TargetKind
+from .models import Agreement, FocusArea, Goal, PartyRole, TargetKind
 from .wording import fill, target_text, unconfirmed_conflicts
 
 # "25,4 %", "§ 48b", "5,2 Prozent" must not break at the end of a line.
@@ -117,13 +117,14 @@ def print_document(agreement):
         Agreement.objects.select_related("provider__supervisor", "amends")
         .prefetch_related(
             "parties",
-            "focus_areas",
             Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
         )
         .get(pk=agreement.pk)
     )
     parties = {party.role: _party(party) for party in agreement.parties.all()}
     headings = headings_of(agreement)
+    years = year_values(agreement.year)
+    focus_areas = FocusArea.objects.of(agreement.provider.supervisor_id, agreement.year)
     return PrintDocument(
         year=agreement.year,
         version=agreement.version,
@@ -134,13 +135,20 @@ def print_document(agreement):
         preamble=tie(agreement.preamble),
         references=tie(agreement.references),
         focus_heading=headings["focus"],
-        focus_areas=[(a.title, tie(a.text)) for a in agreement.focus_areas.all()],
+        focus_areas=[
+            (fill(a.title, years), tie(fill(a.text, years))) for a in focus_areas
+        ],
         goals_heading=headings["goals"],
         goals_intro=tie(agreement.goals_intro),
         goals=[_goal(goal, agreement.year) for goal in agreement.goals.all()],
         cooperation_heading=headings["cooperation"],
         cooperation=tie(agreement.cooperation),
     )
+
+
+def year_values(year):
+    """The placeholders every text of an agreement may use: {jahr}, {vorjahr}."""
+    return {"jahr": str(year), "vorjahr": str(year - 1)}
 
 
 def headings_of(agreement):

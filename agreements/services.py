@@ -15,7 +15,6 @@ from . import archive, pdf, wording
 from .models import (
     Agreement,
     AgreementStatus,
-    FocusArea,
     Goal,
     Party,
     PartyRole,
@@ -51,7 +50,7 @@ def agreement_create(*, provider, year, copy_previous=False):
     """Create a draft agreement with both parties under the names valid in ``year``.
 
     With ``copy_previous`` the latest earlier agreement of the provider lends
-    its texts, focus areas, goals and targets; its representatives are taken
+    its texts, goals and targets; its representatives are taken
     over in any case, since they rarely change from one year to the next,
     unless the organisation names the current holder of the office.
     """
@@ -137,13 +136,6 @@ def party_names_refresh(*, agreement, acting_user=None):
 
 
 def _copy_structure(source, target_agreement):
-    for area in source.focus_areas.all():
-        FocusArea.objects.create(
-            agreement=target_agreement,
-            position=area.position,
-            title=area.title,
-            text=area.text,
-        )
     for goal in source.goals.prefetch_related("targets"):
         targets = list(goal.targets.all())
         goal.pk = None
@@ -193,15 +185,6 @@ def item_move(*, item, siblings, offset):
             sibling.position = position
             sibling.save(update_fields=["position"])
     return True
-
-
-@transaction.atomic
-def focus_areas_renumber(*, agreement):
-    """Give focus areas positions in the order they are shown."""
-    for position, area in enumerate(agreement.focus_areas.order_by("position", "pk")):
-        if area.position != position:
-            area.position = position
-            area.save(update_fields=["position"])
 
 
 # --- The sign workflow ----------------------------------------------------------

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import progress_views, rollover_views, views
 
 app_name = "agreements"
 
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
     path("neu/", views.agreement_create, name="create"),
+    path(
+        "schwerpunkte/<year:year>/",
+        rollover_views.focus_areas_edit,
+        name="focus_areas",
+    ),
+    path(
+        "schwerpunkte/<year:year>/uebernehmen/",
+        rollover_views.focus_areas_copy,
+        name="focus_areas_copy",
+    ),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),

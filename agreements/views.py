@@ -24,7 +24,6 @@ from .forms import (
     AgreementCreateForm,
     AgreementForm,
     ConfirmNumbersForm,
-    FocusAreaFormSet,
     GoalForm,
     PartyFormSet,
     ReopenForm,
@@ -128,16 +127,13 @@ def agreement_update(request, pk):
     data = request.POST or None
     form = AgreementForm(data, instance=agreement)
     parties = PartyFormSet(data, instance=agreement, prefix="parties")
-    focus_areas = FocusAreaFormSet(data, instance=agreement, prefix="focus")
     # Every part is checked, so every error shows at once.
-    checked = [item.is_valid() for item in (form, parties, focus_areas)]
+    checked = [item.is_valid() for item in (form, parties)]
     if request.method == "POST" and all(checked):
         with transaction.atomic():
             form.save()
             parties.save()
             services.party_names_refresh(agreement=agreement, acting_user=request.user)
-            _save_focus_areas(focus_areas)
-            services.focus_areas_renumber(agreement=agreement)
         messages.success(request, _("Die Änderungen wurden gespeichert."))
         return redirect(agreement)
     return render(
@@ -147,19 +143,8 @@ def agreement_update(request, pk):
             "agreement": agreement,
             "form": form,
             "parties": parties,
-            "focus_areas": focus_areas,
         },
     )
-
-
-def _save_focus_areas(formset):
-    """Save focus areas; new ones go to the end, positions renumbered after."""
-    for area in formset.save(commit=False):
-        if area.pk is None:
-            area.position = len(formset.forms)
-        area.save()
-    for area in formset.deleted_objects:
-        area.delete()
 
 
 def goal_edit(request, pk, goal_pk=None):

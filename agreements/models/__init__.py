@@ -2,11 +2,13 @@
 
 A signed agreement is a legal document: it and everything in it are locked.
 ``LockedWhenSigned`` refuses ``save()`` and ``delete()`` of a signed agreement
-and of its parties, focus areas, goals and targets, and ``LockedQuerySet``
+and of its parties, goals and targets, and ``LockedQuerySet``
 refuses bulk ``update()`` and ``delete()`` touching them; both raise
 ``AgreementLockedError`` (a ``PermissionDenied``, so a request that somehow
 gets there answers 403). The only way to change a signed agreement is an
 amendment: a new version that starts as a draft copy (``services.agreement_amend``).
+The state's focus areas of a year are shared by all agreements of the
+ministry and year and locked once one of them is signed (``focus.py``).
 Raw SQL and ``QuerySet._update`` are not guarded. Progress data about targets
 (``TargetAssessment``) is not part of the agreement and is never locked.
 """
@@ -26,12 +28,12 @@ from .agreement import (
 )
 from .assessment import TargetAssessment
 from .content import (
-    FocusArea,
     Goal,
     Party,
     PartyRole,
     Salutation,
 )
+from .focus import FocusArea, FocusAreaLockedError
 from .land import LandTarget
 from .targets import (
     LEVEL_KINDS,
@@ -54,6 +56,7 @@ __all__ = [
     "AgreementStatus",
     "Comparator",
     "FocusArea",
+    "FocusAreaLockedError",
     "Goal",
     "LandTarget",
     "LockedQuerySet",

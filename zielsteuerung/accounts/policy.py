@@ -167,3 +167,22 @@ def needs_second_factor(user):
         return True
     supervisor = organisation.supervisor
     return supervisor is not None and supervisor.requires_second_factor
+
+
+# The steering year: rollover, the state's focus areas, negotiation, annexes,
+# reports of the Jobcenters on their qualitative and local targets.
+
+
+def can_see_year_pages(user):
+    """Pages about all providers of a year (rollover, focus areas): the ministry's."""
+    return is_ministry_user(user)
+
+
+def can_roll_over(user):
+    """Create next year's agreements for the ministry's providers."""
+    return can_edit_agreements(user)
+
+
+def can_edit_focus_areas(user, ministry):
+    """The state's focus areas of a year: the ministry's own editors."""
+    return can_edit_agreements(user) and user.organisation_id == ministry.pk

@@ -1,0 +1,87 @@
+"""The state's focus areas of a year: writing and copying them.
+
+The areas belong to a ministry and a year and are printed by every agreement
+of that ministry and year (``printing.print_document``). Once one of those
+agreements is signed they are locked (``models.focus``).
+"""
+
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zielsteuerung.accounts import policy
+
+from .models import Agreement, AgreementStatus, FocusArea
+from .models.focus import signed_years
+
+_YEAR = re.compile(r"(?<![\d.{])(?:19|20)\d\d(?![\d}])")
+
+
+def _require(user, ministry):
+    if not policy.can_edit_focus_areas(user, ministry):
+        raise PermissionDenied(_("Sie dürfen die Schwerpunkte nicht ändern."))
+
+
+def focus_areas_locked(ministry, year):
+    """Whether an agreement of the ministry and year is signed."""
+    return bool(signed_years([(ministry.pk, year)]))
+
+
+def final_agreements(ministry, year):
+    """Agreements of the year already printed for signature (they would change)."""
+    return Agreement.objects.filter(
+        provider__supervisor=ministry, year=year, status=AgreementStatus.FINAL
+    ).select_related("provider")
+
+
+def literal_years(areas):
+    """``[(title, [years])]`` of areas naming a year literally (not {jahr})."""
+    found = []
+    for area in areas:
+        years = sorted(set(_YEAR.findall(f"{area.title} {area.text}")))
+        if years:
+            found.append((area.title, years))
+    return found
+
+
+def _record(area, acting_user):
+    area._history_user = acting_user
+    area.save()
+
+
+@transaction.atomic
+def focus_areas_save(*, ministry, year, areas, deleted, acting_user):
+    """Save ``areas`` in this order (positions 0, 1 …) and delete ``deleted``."""
+    _require(acting_user, ministry)
+    for area in deleted:
+        area._history_user = acting_user
+        area.delete()
+    for position, area in enumerate(areas):
+        area.ministry, area.year, area.position = ministry, year, position
+        _record(area, acting_user)
+
+
+@transaction.atomic
+def focus_areas_copy(*, ministry, from_year, to_year, acting_user, check=True):
+    """Start ``to_year`` with the areas of ``from_year``; nothing if it has some.
+
+    Returns the number of areas copied. ``check=False`` is for services that
+    asked the policy themselves (the rollover).
+    """
+    if check:
+        _require(acting_user, ministry)
+    if FocusArea.objects.of(ministry, to_year).exists():
+        return 0
+    sources = list(FocusArea.objects.of(ministry, from_year))
+    for area in sources:
+        copy = FocusArea(
+            ministry=ministry,
+            year=to_year,
+            position=area.position,
+            title=area.title,
+            text=area.text,
+        )
+        _record(copy, acting_user)
+    return len(sources)
