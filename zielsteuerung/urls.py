@@ -55,9 +55,7 @@ urlpatterns = [
     path("zielvereinbarungen/", include("agreements.urls")),
     path("uebersicht/", overview_latest, name="overview_latest"),
     path("uebersicht/<year:year>/", overview_page, name="overview"),
-    path(
-        "uebersicht/<year:year>/landesziele/", land_targets_edit, name="land_targets"
-    ),
+    path("uebersicht/<year:year>/landesziele/", land_targets_edit, name="land_targets"),
     path(
         "uebersicht/<year:year>/zielerreichung.<str:fmt>",
         overview_export,
