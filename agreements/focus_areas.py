@@ -15,6 +15,7 @@ from zielsteuerung.accounts import policy
 
 from .models import Agreement, AgreementStatus, FocusArea
 from .models.focus import signed_years
+from .years import move_years
 
 _YEAR = re.compile(r"(?<![\d.{])(?:19|20)\d\d(?![\d}])")
 
@@ -67,8 +68,10 @@ def focus_areas_save(*, ministry, year, areas, deleted, acting_user):
 def focus_areas_copy(*, ministry, from_year, to_year, acting_user, check=True):
     """Start ``to_year`` with the areas of ``from_year``; nothing if it has some.
 
-    Returns the number of areas copied. ``check=False`` is for services that
-    asked the policy themselves (the rollover).
+    Years in the texts move on to ``{jahr}`` and ``{vorjahr}`` where that is
+    safe; the page lists the years left. Returns the number of areas copied.
+    ``check=False`` is for services that asked the policy themselves (the
+    rollover).
     """
     if check:
         _require(acting_user, ministry)
@@ -80,8 +83,8 @@ def focus_areas_copy(*, ministry, from_year, to_year, acting_user, check=True):
             ministry=ministry,
             year=to_year,
             position=area.position,
-            title=area.title,
-            text=area.text,
+            title=move_years(area.title, from_year).text,
+            text=move_years(area.text, from_year).text,
         )
         _record(copy, acting_user)
     return len(sources)

@@ -132,17 +132,17 @@ def print_document(agreement):
         ministry=parties[PartyRole.MINISTRY],
         provider=parties[PartyRole.PROVIDER],
         legal_basis=tie(agreement.legal_basis),
-        preamble=tie(agreement.preamble),
-        references=tie(agreement.references),
+        preamble=tie(fill(agreement.preamble, years)),
+        references=tie(fill(agreement.references, years)),
         focus_heading=headings["focus"],
         focus_areas=[
             (fill(a.title, years), tie(fill(a.text, years))) for a in focus_areas
         ],
         goals_heading=headings["goals"],
-        goals_intro=tie(agreement.goals_intro),
+        goals_intro=tie(fill(agreement.goals_intro, years)),
         goals=[_goal(goal, agreement.year) for goal in agreement.goals.all()],
         cooperation_heading=headings["cooperation"],
-        cooperation=tie(agreement.cooperation),
+        cooperation=tie(fill(agreement.cooperation, years)),
     )
 
 
@@ -155,7 +155,7 @@ def headings_of(agreement):
     """The section headings, the agreement's own or the usual ones."""
     state = agreement.provider.supervisor.state_name
     values = {
-        "jahr": str(agreement.year),
+        **year_values(agreement.year),
         "jobcenter": agreement.provider.jobcenter_name or agreement.provider.name,
         "land": state,
     }
@@ -200,14 +200,15 @@ def _party(party):
 
 def _goal(goal, year):
     targets = [_target(target, year) for target in goal.targets.all()]
+    years = year_values(year)
     return PrintGoal(
         goal=goal,
         number=goal.number,
         title=goal.title,
-        text=tie(goal.text),
+        text=tie(fill(goal.text, years)),
         heading_level=4 if "-" in goal.number else 3,
         targets=[t for t in targets if not t.target.local],
-        local_intro=tie(goal.local_intro),
+        local_intro=tie(fill(goal.local_intro, years)),
         local_targets=[t for t in targets if t.target.local],
     )
 

@@ -51,3 +51,6 @@ class RolloverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["providers"].choices = choices
         self.fields["providers"].initial = [value for value, _label in choices]
+
+    def clean_providers(self):
+        return [int(value) for value in self.cleaned_data["providers"]]

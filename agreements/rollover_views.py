@@ -8,15 +8,19 @@ Pages about all providers of a year are the ministry's: provider staff get
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from zielsteuerung.accounts import policy
 
 from . import focus_areas as focus
-from .models import MAX_YEAR, MIN_YEAR, FocusArea
-from .rollover_forms import FocusAreaFormSet
+from . import rollover
+from .models import MAX_YEAR, MIN_YEAR, Agreement, FocusArea
+from .overview import steering_year
+from .rollover_forms import FocusAreaFormSet, RolloverForm
 
 
 def _ministry_of(request, year):
@@ -78,3 +82,72 @@ def focus_areas_copy(request, year):
         % {"n": copied, "year": year - 1},
     )
     return redirect("agreements:focus_areas", year=year)
+
+
+def rollover_latest(request):
+    """``/zielvereinbarungen/jahreswechsel/``: from the steering year on."""
+    _ministry_of(request, MIN_YEAR)
+    year = steering_year(request.user) or timezone.localdate().year
+    return redirect("agreements:rollover", year=year)
+
+
+def rollover_page(request, year):
+    """Preview of next year's agreements; creates those the editor ticks."""
+    _ministry_of(request, year + 1)
+    can_roll_over = policy.can_roll_over(request.user)
+    if request.method == "POST" and not can_roll_over:
+        raise PermissionDenied(_("Nur das Ministerium legt Zielvereinbarungen an."))
+    plan = rollover.rollover_plan(request.user, year)
+    # Every visible provider may be posted: one created meanwhile is skipped.
+    choices = [(str(row.provider.pk), row.provider.name) for row in plan.rows]
+    form = RolloverForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        created = rollover.agreements_roll_over(
+            year=year,
+            providers=form.cleaned_data["providers"],
+            acting_user=request.user,
+        )
+        skipped = len(form.cleaned_data["providers"]) - len(created)
+        message = ngettext(
+            "%(n)s Zielvereinbarung %(year)s angelegt.",
+            "%(n)s Zielvereinbarungen %(year)s angelegt.",
+            len(created),
+        ) % {"n": len(created), "year": year + 1}
+        if skipped:
+            message += " " + ngettext(
+                "%(n)s Träger übersprungen: Er hat schon eine Vereinbarung.",
+                "%(n)s Träger übersprungen: Sie haben schon eine Vereinbarung.",
+                skipped,
+            ) % {"n": skipped}
+        messages.success(request, message)
+        return redirect("agreements:rollover", year=year)
+    creatable = {str(row.provider.pk) for row in plan.creatable}
+    boxes = {
+        box.data["value"]: box
+        for box in form["providers"]
+        if box.data["value"] in creatable
+    }
+    return render(
+        request,
+        "agreements/rollover/rollover.html",
+        {
+            "plan": plan,
+            "year": year,
+            "new_year": year + 1,
+            "form": form,
+            "rows": [(row, boxes.get(str(row.provider.pk))) for row in plan.rows],
+            "can_roll_over": can_roll_over and bool(creatable),
+        },
+    )
+
+
+@require_POST
+def review_item_tick(request, pk, item_pk):
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related("provider"), pk=pk
+    )
+    item = get_object_or_404(agreement.review_items, pk=item_pk)
+    rollover.review_item_tick(
+        item=item, done=request.POST.get("done") == "1", acting_user=request.user
+    )
+    return redirect(f"{agreement.get_absolute_url()}#pruefpunkt-{item.pk}")

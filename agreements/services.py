@@ -46,15 +46,17 @@ _COPIED_PARTY_FIELDS = (
 
 
 @transaction.atomic
-def agreement_create(*, provider, year, copy_previous=False):
+def agreement_create(*, provider, year, copy_previous=False, source=None):
     """Create a draft agreement with both parties under the names valid in ``year``.
 
     With ``copy_previous`` the latest earlier agreement of the provider lends
     its texts, goals and targets; its representatives are taken
     over in any case, since they rarely change from one year to the next,
     unless the organisation names the current holder of the office.
+    ``source`` names the earlier agreement to start from (the rollover takes
+    the version in force); by default the latest earlier one.
     """
-    previous = (
+    previous = source or (
         Agreement.objects.filter(provider=provider, year__lt=year)
         .order_by("-year", "-version")
         .first()
@@ -221,6 +223,13 @@ def agreement_finalize(*, agreement, acting_user):
             _("Nur ein Entwurf oder eine Vereinbarung in Verhandlung wird Endfassung.")
         )
     _require(policy.can_finalize_agreement(acting_user, agreement))
+    if agreement.review_items.filter(done_at=None).exists():
+        raise AgreementStateError(
+            _(
+                "Die Endfassung kann noch nicht festgelegt werden: Auf der "
+                "Prüfliste des Jahreswechsels sind noch Punkte offen."
+            )
+        )
     blocking = number_conflicts_of(agreement)
     if blocking:
         raise AgreementStateError(

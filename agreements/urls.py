@@ -7,6 +7,17 @@ app_name = "agreements"
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
     path("neu/", views.agreement_create, name="create"),
+    path("jahreswechsel/", rollover_views.rollover_latest, name="rollover_latest"),
+    path(
+        "jahreswechsel/<year:year>/",
+        rollover_views.rollover_page,
+        name="rollover",
+    ),
+    path(
+        "<int:pk>/pruefliste/<int:item_pk>/",
+        rollover_views.review_item_tick,
+        name="review_item_tick",
+    ),
     path(
         "schwerpunkte/<year:year>/",
         rollover_views.focus_areas_edit,

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from zielsteuerung.accounts import policy
 
 from . import pdf, services, wording
+from .detail_extras import detail_extras
 from .filters import AgreementFilter
 from .forms import (
     AgreementCreateForm,
@@ -119,6 +120,7 @@ class AgreementDetailView(DetailView):
             "can_amend": policy.can_amend_agreement(user, agreement),
             "amendments": list(agreement.amendments.all()),
             "history": agreement_history(agreement),
+            **detail_extras(agreement, user),
         }
 
 

@@ -35,6 +35,7 @@ from .content import (
 )
 from .focus import FocusArea, FocusAreaLockedError
 from .land import LandTarget
+from .review import ReviewItem, ReviewKind
 from .targets import (
     LEVEL_KINDS,
     NUMERIC_KINDS,
@@ -64,6 +65,8 @@ __all__ = [
     "Party",
     "PartyRole",
     "QualitativeStatus",
+    "ReviewItem",
+    "ReviewKind",
     "Salutation",
     "Target",
     "TargetAssessment",

@@ -1,0 +1,18 @@
+"""What the steering year adds to an agreement's page.
+
+One function, so the agreement's view only merges its result into its
+context: the review list of the rollover, the annexes, the negotiation.
+"""
+
+from zielsteuerung.accounts import policy
+
+from .rollover import review_items
+
+
+def detail_extras(agreement, user):
+    items = review_items(agreement)
+    return {
+        "review_items": items,
+        "review_open": sum(not item.is_done for item in items),
+        "can_tick_reviews": policy.can_edit_agreement(user, agreement),
+    }
