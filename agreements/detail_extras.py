@@ -15,4 +15,5 @@ def detail_extras(agreement, user):
         "review_items": items,
         "review_open": sum(not item.is_done for item in items),
         "can_tick_reviews": policy.can_edit_agreement(user, agreement),
+        "can_edit_annexes": policy.can_edit_annexes(user, agreement),
     }

@@ -3,7 +3,7 @@
 Everything a template would otherwise have to decide (declined names,
 headings, which targets form the list of local targets, every sentence with
 its numbers) is decided here, so templates only place text, and the page,
-the print preview and the PDF state exactly the same words. Five queries,
+the print preview and the PDF state exactly the same words. Seven queries,
 whatever the agreement's size.
 """
 
@@ -88,6 +88,7 @@ class PrintDocument:
     goals: list
     cooperation_heading: str
     cooperation: str
+    annexes: list = field(default_factory=list)  # (title, Annex): "Anlage 1: …"
 
     @property
     def signature_parties(self):
@@ -117,6 +118,7 @@ def print_document(agreement):
         Agreement.objects.select_related("provider__supervisor", "amends")
         .prefetch_related(
             "parties",
+            "annexes",
             Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
         )
         .get(pk=agreement.pk)
@@ -143,6 +145,7 @@ def print_document(agreement):
         goals=[_goal(goal, agreement.year) for goal in agreement.goals.all()],
         cooperation_heading=headings["cooperation"],
         cooperation=tie(fill(agreement.cooperation, years)),
+        annexes=[(tie(annex.title), annex) for annex in agreement.annexes.all()],
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
-from . import archive, pdf, wording
+from . import annexes, archive, pdf, wording
 from .models import (
     Agreement,
     AgreementStatus,
@@ -306,11 +306,16 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
         _take_names(party)
         _record(party, acting_user, _("Unterzeichnung erfasst"))
     agreement.signed_at = timezone.now()
+    try:
+        attached = annexes.archive_attachments(agreement)
+    except annexes.AnnexChangedError as error:
+        raise AgreementStateError(str(error)) from error
     data = pdf.render_archive_pdf(
         agreement,
         data=archive.targets_json(agreement),
         name=archive.ATTACHMENT_NAME,
         created=agreement.signed_at,
+        annexes=attached,
     )
     _store_files(agreement, signed_copy, data)
     agreement.status = AgreementStatus.SIGNED
@@ -370,6 +375,7 @@ def agreement_amend(*, agreement, acting_user):
     )
     _copy_parties(agreement, amendment)
     _copy_structure(agreement, amendment)
+    annexes.annexes_copy(source=agreement, target=amendment)
     return amendment
 
 

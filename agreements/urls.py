@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, rollover_views, views
+from . import annex_views, progress_views, rollover_views, views
 
 app_name = "agreements"
 
@@ -51,6 +51,17 @@ urlpatterns = [
         "<int:pk>/unterschriebene-fassung/",
         views.agreement_signed_copy,
         name="signed_copy",
+    ),
+    path("<int:pk>/anlagen/neu/", annex_views.annex_upload, name="annex_upload"),
+    path(
+        "<int:pk>/anlagen/<int:annex_pk>/",
+        annex_views.annex_download,
+        name="annex_download",
+    ),
+    path(
+        "<int:pk>/anlagen/<int:annex_pk>/entfernen/",
+        annex_views.annex_delete,
+        name="annex_delete",
     ),
     path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_create"),
     path(

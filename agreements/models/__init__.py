@@ -2,7 +2,7 @@
 
 A signed agreement is a legal document: it and everything in it are locked.
 ``LockedWhenSigned`` refuses ``save()`` and ``delete()`` of a signed agreement
-and of its parties, goals and targets, and ``LockedQuerySet``
+and of its parties, goals, targets and annexes, and ``LockedQuerySet``
 refuses bulk ``update()`` and ``delete()`` touching them; both raise
 ``AgreementLockedError`` (a ``PermissionDenied``, so a request that somehow
 gets there answers 403). The only way to change a signed agreement is an
@@ -26,6 +26,7 @@ from .agreement import (
     archive_path,
     signed_copy_path,
 )
+from .annex import Annex, AnnexKind
 from .assessment import TargetAssessment
 from .content import (
     Goal,
@@ -55,6 +56,8 @@ __all__ = [
     "AgreementLockedError",
     "AgreementQuerySet",
     "AgreementStatus",
+    "Annex",
+    "AnnexKind",
     "Comparator",
     "FocusArea",
     "FocusAreaLockedError",

@@ -290,6 +290,10 @@ class Agreement(LockedWhenSigned):
         return self.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATION)
 
     @property
+    def is_in_negotiation(self):
+        return self.status == AgreementStatus.NEGOTIATION
+
+    @property
     def is_final(self):
         return self.status == AgreementStatus.FINAL
 

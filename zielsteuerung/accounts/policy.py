@@ -186,3 +186,23 @@ def can_roll_over(user):
 def can_edit_focus_areas(user, ministry):
     """The state's focus areas of a year: the ministry's own editors."""
     return can_edit_agreements(user) and user.organisation_id == ministry.pk
+
+
+def can_edit_annexes(user, agreement):
+    """Upload and remove annexes while the content may still change.
+
+    Ministry editors while the agreement is a draft or in negotiation; the
+    provider's own editors while it is in negotiation (the Lokales
+    Planungsdokument is theirs).
+    """
+    if _steers(user, agreement):
+        return agreement.is_editable
+    return _own_provider_editor(user, agreement) and agreement.is_in_negotiation
+
+
+def _own_provider_editor(user, agreement):
+    return (
+        is_editor(user)
+        and not is_ministry_user(user)
+        and user.organisation_id == agreement.provider_id
+    )
