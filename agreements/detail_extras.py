@@ -6,6 +6,7 @@ context: the review list of the rollover, the annexes, the negotiation.
 
 from zielsteuerung.accounts import policy
 
+from .models import ProposalStatus
 from .rollover import review_items
 
 
@@ -16,4 +17,7 @@ def detail_extras(agreement, user):
         "review_open": sum(not item.is_done for item in items),
         "can_tick_reviews": policy.can_edit_agreement(user, agreement),
         "can_edit_annexes": policy.can_edit_annexes(user, agreement),
+        "negotiation_open": agreement.proposals.filter(
+            status=ProposalStatus.OPEN
+        ).count(),
     }

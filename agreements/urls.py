@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annex_views, progress_views, rollover_views, views
+from . import annex_views, negotiation_views, progress_views, rollover_views, views
 
 app_name = "agreements"
 
@@ -52,6 +52,27 @@ urlpatterns = [
         views.agreement_signed_copy,
         name="signed_copy",
     ),
+    path(
+        "<int:pk>/verhandlung/",
+        negotiation_views.negotiation_page,
+        name="negotiation",
+    ),
+    path(
+        "<int:pk>/verhandlung/vorgaben/<int:target_pk>/vorschlag/",
+        negotiation_views.proposal_create,
+        name="proposal_create",
+    ),
+    path(
+        "<int:pk>/verhandlung/anmerkung/",
+        negotiation_views.comment_create,
+        name="comment_create",
+    ),
+    path(
+        "<int:pk>/verhandlung/<int:proposal_pk>/antwort/",
+        negotiation_views.proposal_answer,
+        name="proposal_answer",
+    ),
+    path("<int:pk>/vergleich/", negotiation_views.agreement_diff, name="diff"),
     path("<int:pk>/anlagen/neu/", annex_views.annex_upload, name="annex_upload"),
     path(
         "<int:pk>/anlagen/<int:annex_pk>/",

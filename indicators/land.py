@@ -56,6 +56,24 @@ class Contribution:
     weight: Decimal | None = None  # the quota's denominator (WEIGHTED only)
 
 
+def contribution_of(indicator, target_value, baseline, series, year):
+    """A provider's target of ``year`` with the base level and weight it pools with.
+
+    The base is the agreed baseline, or else the level of the previous year;
+    the weight is the quota's denominator of the previous year.
+    """
+    measure = indicator.measure
+    base = baseline
+    if base is None:
+        base = measure.level(series, year - 1, 12).value
+    weight = measure.weight(series, year - 1, 12)
+    return Contribution(
+        target_value=target_value,
+        base_level=base,
+        weight=weight.value if weight is not None else None,
+    )
+
+
 def implied_level(indicator, aspect, contribution):
     """The level a provider's target stands for."""
     if aspect == Aspect.LEVEL:

@@ -36,6 +36,14 @@ from .content import (
 )
 from .focus import FocusArea, FocusAreaLockedError
 from .land import LandTarget
+from .negotiation import (
+    Proposal,
+    ProposalRound,
+    ProposalStatus,
+    ProposalSubject,
+    RoundAction,
+    Side,
+)
 from .review import ReviewItem, ReviewKind
 from .targets import (
     LEVEL_KINDS,
@@ -67,10 +75,16 @@ __all__ = [
     "LockedWhenSigned",
     "Party",
     "PartyRole",
+    "Proposal",
+    "ProposalRound",
+    "ProposalStatus",
+    "ProposalSubject",
     "QualitativeStatus",
     "ReviewItem",
     "ReviewKind",
+    "RoundAction",
     "Salutation",
+    "Side",
     "Target",
     "TargetAssessment",
     "TargetKind",

@@ -206,3 +206,18 @@ def _own_provider_editor(user, agreement):
         and not is_ministry_user(user)
         and user.organisation_id == agreement.provider_id
     )
+
+
+def can_propose(user, agreement):
+    """Propose target values and comment: the Jobcenter's editors, in negotiation."""
+    return _own_provider_editor(user, agreement) and agreement.is_in_negotiation
+
+
+def negotiation_side(user, agreement):
+    """For whom ``user`` may answer in the negotiation: "ministry", "provider"
+    or None (readers, and anyone while the agreement is not in negotiation)."""
+    if _steers(user, agreement) and agreement.is_in_negotiation:
+        return "ministry"
+    if can_propose(user, agreement):
+        return "provider"
+    return None
