@@ -1,12 +1,14 @@
 """What the steering year adds to an agreement's page.
 
 One function, so the agreement's view only merges its result into its
-context: the review list of the rollover, the annexes, the negotiation.
+context: the review list of the rollover, the annexes, the negotiation,
+the Jobcenter's reports waiting for the ministry.
 """
 
 from zielsteuerung.accounts import policy
 
 from .models import ProposalStatus
+from .reports import pending_count
 from .rollover import review_items
 
 
@@ -20,4 +22,5 @@ def detail_extras(agreement, user):
         "negotiation_open": agreement.proposals.filter(
             status=ProposalStatus.OPEN
         ).count(),
+        "reports_pending": pending_count(agreement),
     }

@@ -23,6 +23,7 @@ from .models import Agreement, Target, TargetAssessment
 from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
 from .presentation import progress_view
 from .progress import agreement_progress
+from .reports import report_context
 from .wording import short_rule, target_text
 
 
@@ -55,6 +56,7 @@ def agreement_progress_page(request, pk):
         )
         for goal, progresses in agreement_progress(agreement)
     ]
+    targets = [row.target for _goal, rows in goals for row in rows]
     return render(
         request,
         "agreements/progress.html",
@@ -64,6 +66,7 @@ def agreement_progress_page(request, pk):
             "is_in_force": in_force is not None and in_force.pk == agreement.pk,
             "goals": goals,
             "can_assess": policy.can_assess_targets(request.user, agreement),
+            **report_context(agreement, request.user, targets),
         },
     )
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import annex_views, negotiation_views, progress_views, rollover_views, views
+from . import (
+    annex_views,
+    negotiation_views,
+    progress_views,
+    report_views,
+    rollover_views,
+    views,
+)
 
 app_name = "agreements"
 
@@ -40,6 +47,16 @@ urlpatterns = [
         "<int:pk>/vorgaben/<int:target_pk>/einschaetzung/",
         progress_views.target_assess,
         name="target_assess",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/bericht/",
+        report_views.target_report,
+        name="target_report",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/bericht/<int:report_pk>/pruefen/",
+        report_views.target_report_decide,
+        name="target_report_decide",
     ),
     path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),
     path("<int:pk>/endfassung/", views.agreement_finalize, name="finalize"),

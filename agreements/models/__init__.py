@@ -10,7 +10,8 @@ amendment: a new version that starts as a draft copy (``services.agreement_amend
 The state's focus areas of a year are shared by all agreements of the
 ministry and year and locked once one of them is signed (``focus.py``).
 Raw SQL and ``QuerySet._update`` are not guarded. Progress data about targets
-(``TargetAssessment``) is not part of the agreement and is never locked.
+(``TargetAssessment``, the Jobcenter's ``TargetReport``) is not part of the
+agreement and is never locked.
 """
 
 from .agreement import (
@@ -44,6 +45,7 @@ from .negotiation import (
     RoundAction,
     Side,
 )
+from .report import ReportDecision, TargetReport
 from .review import ReviewItem, ReviewKind
 from .targets import (
     LEVEL_KINDS,
@@ -80,6 +82,7 @@ __all__ = [
     "ProposalStatus",
     "ProposalSubject",
     "QualitativeStatus",
+    "ReportDecision",
     "ReviewItem",
     "ReviewKind",
     "RoundAction",
@@ -88,6 +91,7 @@ __all__ = [
     "Target",
     "TargetAssessment",
     "TargetKind",
+    "TargetReport",
     "archive_path",
     "signed_copy_path",
 ]

@@ -221,3 +221,11 @@ def negotiation_side(user, agreement):
     if can_propose(user, agreement):
         return "provider"
     return None
+
+
+def can_report_on_targets(user, agreement):
+    """Report progress on qualitative and local targets: the Jobcenter's editors.
+
+    The ministry confirms or corrects each report (``can_assess_targets``).
+    """
+    return _own_provider_editor(user, agreement)
