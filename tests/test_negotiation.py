@@ -69,7 +69,9 @@ def _url(name, *args):
 
 
 def _text(response):
+    """The page as one line, without the words only screen readers hear."""
     html = response.content.decode().replace("\xa0", " ")
+    html = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)
     return re.sub(r"\s+", " ", html)
 
 
@@ -409,7 +411,7 @@ def test_diff_between_an_amendment_and_the_signed_agreement(
         response = client_for(user).get(url, follow=True)
         page = _text(response)
         assert f"?mit={signed_agreement.pk}" in response.redirect_chain[0][0]
-        assert "Fassung 1 (Unterzeichnet)</del> → <ins>Fassung 2 (Entwurf)" in page
+        assert "Fassung 1 (Unterzeichnet) (alt) → Fassung 2 (Entwurf) (neu)" in page
         assert (
             "<td><del>mindestens 25,4 %</del></td><td><ins>mindestens 25,6 %</ins>"
             in page
