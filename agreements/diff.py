@@ -108,7 +108,7 @@ def _party_text(party):
     return "\n".join(parts)
 
 
-def document_state(agreement, label=""):
+def document_state(agreement):
     """The agreement as printed now, as blocks of plain data."""
     doc = print_document(agreement)
     blocks = [
@@ -146,8 +146,7 @@ def document_state(agreement, label=""):
     )
     blocks.append(_block("annexes", _("Anlagen"), annexes))
     return {
-        "label": label
-        or _("Fassung %(v)s (%(status)s)")
+        "label": _("Fassung %(v)s (%(status)s)")
         % {"v": agreement.version, "status": agreement.get_status_display()},
         "blocks": blocks,
     }

@@ -42,7 +42,7 @@ class AgreementCreateForm(forms.ModelForm):
         required=False,
         initial=True,
         help_text=_(
-            "Texte, Schwerpunkte, Ziele und Zielvorgaben werden kopiert und können "
+            "Texte, Ziele und Zielvorgaben werden kopiert und können "
             "dann angepasst werden. Gibt es keine Vorjahresvereinbarung, beginnt "
             "die Vereinbarung leer."
         ),

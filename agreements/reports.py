@@ -117,12 +117,6 @@ def latest_reports(targets):
     return latest
 
 
-def pending_count(agreement):
-    return TargetReport.objects.filter(
-        target__goal__agreement=agreement, decision=ReportDecision.PENDING
-    ).count()
-
-
 def report_context(agreement, user, targets):
     """What the progress page shows of the reports: newest per target, rights.
 

@@ -213,10 +213,6 @@ class RolloverPlan:
     next_focus_areas: int
 
     @property
-    def new_year(self):
-        return self.year + 1
-
-    @property
     def creatable(self):
         return [row for row in self.rows if row.creatable]
 

@@ -136,7 +136,7 @@ def test_a_newer_report_replaces_a_pending_one_and_both_are_kept(
     first.refresh_from_db()
     assert first.decision == ReportDecision.SUPERSEDED
     assert concept.reports.count() == 2
-    assert reports.pending_count(concept.goal.agreement) == 1
+    assert concept.reports.filter(decision=ReportDecision.PENDING).count() == 1
 
 
 @pytest.mark.parametrize(
