@@ -461,3 +461,23 @@ def test_compare_aligns_blocks_by_what_they_are(ministry_user, agreement):
         ("Ziel III: Ein Konzept.", "added"),
     ]
     assert compare(after, after).changed == []
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "status"),
+    [
+        ("ministry_user", 200),
+        ("ministry_reader", 200),
+        ("coesfeld_user", 200),
+        ("borken_user", 404),
+    ],
+)
+def test_diff_for_every_user(
+    request, client_for, ministry_user, signed_agreement, user_fixture, status
+):
+    amendment = services.agreement_amend(
+        agreement=signed_agreement, acting_user=ministry_user
+    )
+    client = client_for(request.getfixturevalue(user_fixture))
+    url = _url("diff", amendment.pk) + f"?mit={signed_agreement.pk}"
+    assert client.get(url).status_code == status

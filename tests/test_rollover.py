@@ -648,3 +648,23 @@ def test_rollover_latest_goes_to_the_steering_year(
 ):
     response = client_for(ministry_user).get(reverse("agreements:rollover_latest"))
     assert response.url == reverse("agreements:rollover", args=[2023])
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "latest", "copy"),
+    [
+        ("ministry_user", 302, 302),
+        ("ministry_reader", 302, 403),
+        ("coesfeld_user", 404, 404),
+        ("borken_user", 404, 404),
+    ],
+)
+def test_rollover_start_and_focus_copy_for_every_user(
+    request, client_for, ministry, user_fixture, latest, copy
+):
+    _area(ministry, 2023, "Frauen stärken")
+    client = client_for(request.getfixturevalue(user_fixture))
+    assert client.get(reverse("agreements:rollover_latest")).status_code == latest
+    response = client.post(reverse("agreements:focus_areas_copy", args=[2024]))
+    assert response.status_code == copy
+    assert FocusArea.objects.of(ministry, 2024).exists() == (copy == 302)
