@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0008_negotiation'),
+        ('agreements', '0010_negotiation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

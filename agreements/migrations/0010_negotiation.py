@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0007_annexes'),
+        ('agreements', '0009_annexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

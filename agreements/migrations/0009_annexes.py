@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0006_rollover_review_list'),
+        ('agreements', '0008_rollover_review_list'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

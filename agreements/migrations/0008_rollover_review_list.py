@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0005_rollover_focus_areas'),
+        ('agreements', '0007_rollover_focus_areas_owned'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
