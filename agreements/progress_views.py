@@ -23,7 +23,7 @@ from .models import Agreement, Target, TargetAssessment
 from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
 from .presentation import progress_view
 from .progress import agreement_progress
-from .reports import report_context
+from .target_reports import report_context
 from .wording import short_rule, target_text
 
 

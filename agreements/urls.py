@@ -4,8 +4,8 @@ from . import (
     annex_views,
     negotiation_views,
     progress_views,
-    report_views,
     rollover_views,
+    target_report_views,
     views,
 )
 
@@ -50,12 +50,12 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/vorgaben/<int:target_pk>/bericht/",
-        report_views.target_report,
+        target_report_views.target_report,
         name="target_report",
     ),
     path(
         "<int:pk>/vorgaben/<int:target_pk>/bericht/<int:report_pk>/pruefen/",
-        report_views.target_report_decide,
+        target_report_views.target_report_decide,
         name="target_report_decide",
     ),
     path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),

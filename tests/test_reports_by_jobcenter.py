@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from agreements import reports
+from agreements import target_reports as reports
 from agreements.models import ReportDecision, TargetAssessment, TargetReport
 from tests import factories
 

@@ -45,8 +45,8 @@ from .negotiation import (
     RoundAction,
     Side,
 )
-from .report import ReportDecision, TargetReport
 from .review import ReviewItem, ReviewKind
+from .target_report import ReportDecision, TargetReport
 from .targets import (
     LEVEL_KINDS,
     NUMERIC_KINDS,

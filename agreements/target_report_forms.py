@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from zielsteuerung.forms import GermanDecimalField
 
 from .models import QualitativeStatus, TargetKind, TargetReport
-from .reports import DECIDED
+from .target_reports import DECIDED
 
 
 class ReportForm(forms.ModelForm):

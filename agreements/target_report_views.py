@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
-from . import reports
+from . import target_reports as reports
 from .models import Agreement, Target, TargetReport
-from .report_forms import DecisionForm, ReportForm
+from .target_report_forms import DecisionForm, ReportForm
 from .wording import short_rule, target_text
 
 
@@ -72,7 +72,7 @@ def target_report(request, pk, target_pk):
         return _progress(agreement, target)
     return render(
         request,
-        "agreements/reports/report.html",
+        "agreements/target_reports/report.html",
         _context(agreement, target, form=form),
     )
 
@@ -98,6 +98,6 @@ def target_report_decide(request, pk, target_pk, report_pk):
         return _progress(agreement, target)
     return render(
         request,
-        "agreements/reports/decide.html",
+        "agreements/target_reports/decide.html",
         _context(agreement, target, form=form, report=report),
     )
