@@ -26,12 +26,7 @@ from indicators import registry
 from indicators.attainment import Status, meets, rounded
 from indicators.calculations import Outcome
 from indicators.judging import latest_month
-from indicators.land import (
-    contribution_of,
-    implied_land_target,
-    land_value,
-    pooled_series,
-)
+from indicators.land import Contribution, implied_land_target, land_value, pooled_series
 from indicators.registry import Aspect
 from indicators.selectors import FIGURE_VERSION_TABLES, highest_ids
 from zielsteuerung.accounts import policy
@@ -241,12 +236,15 @@ def _land_cells(columns, series, provider_ids, year, as_of):
 def _contribution(progress, provider_series, year):
     """A provider's target with the base level and weight it is pooled with."""
     target = progress.target
-    return contribution_of(
-        target.indicator_info,
-        target.target_value,
-        target.baseline_value,
-        provider_series,
-        year,
+    measure = target.indicator_info.measure
+    base = target.baseline_value
+    if base is None:
+        base = measure.level(provider_series, year - 1, 12).value
+    weight = measure.weight(provider_series, year - 1, 12)
+    return Contribution(
+        target_value=target.target_value,
+        base_level=base,
+        weight=weight.value if weight is not None else None,
     )
 
 
