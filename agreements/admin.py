@@ -7,6 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agreement, FocusArea, Goal, Party, Target
+from .models.focus import locked_years
 
 
 def _signed(obj):
@@ -53,11 +54,6 @@ class PartyInline(LockedWhenSignedInline, admin.StackedInline):
     max_num = 2
 
 
-class FocusAreaInline(LockedWhenSignedInline, admin.TabularInline):
-    model = FocusArea
-    extra = 0
-
-
 class GoalInline(LockedWhenSignedInline, admin.TabularInline):
     model = Goal
     extra = 0
@@ -79,7 +75,7 @@ class AgreementAdmin(LockedWhenSignedAdmin):
         "signed_copy_sha256",
         "archive_sha256",
     ]
-    inlines = [PartyInline, FocusAreaInline, GoalInline]
+    inlines = [PartyInline, GoalInline]
 
 
 class TargetInline(LockedWhenSignedInline, admin.StackedInline):
@@ -92,3 +88,20 @@ class GoalAdmin(LockedWhenSignedAdmin):
     list_display = ["__str__", "agreement"]
     list_select_related = ["agreement__provider"]
     inlines = [TargetInline]
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(SimpleHistoryAdmin):
+    """The state's focus areas of a year; read-only once the year is signed."""
+
+    list_display = ["title", "year", "ministry", "position"]
+    list_filter = ["year", "ministry"]
+
+    def _locked(self, obj):
+        return obj is not None and bool(locked_years([(obj.ministry_id, obj.year)]))
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)

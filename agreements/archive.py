@@ -1,17 +1,19 @@
 """The machine-readable content of an agreement, attached to its archive copy.
 
 The JSON carries what later steering needs without reading the PDF: the
-parties as signed and every target with its values. Decimals are strings
+parties as signed, every target with its values, and the annexes (attached
+to the same PDF) with their SHA-256. Decimals are strings
 ("25.4") so no precision is lost, dates are ISO 8601.
 """
 
 import json
 from decimal import Decimal
 
+from .annexes import attachment_name
 from .models import Goal
 from .wording import target_text
 
-FORMAT = "zielsteuerung/agreement-targets/2"
+FORMAT = "zielsteuerung/agreement-targets/3"
 ATTACHMENT_NAME = "zielvereinbarung.json"
 _TARGET_FIELDS = (
     "kind",
@@ -47,6 +49,15 @@ def targets_json(agreement):
             for goal in Goal.objects.filter(agreement=agreement).prefetch_related(
                 "targets"
             )
+        ],
+        "annexes": [
+            {
+                "title": annex.title,
+                "kind": annex.kind,
+                "attachment": attachment_name(annex, number),
+                "sha256": annex.sha256,
+            }
+            for number, annex in enumerate(agreement.annexes.all(), start=1)
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode()

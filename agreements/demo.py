@@ -52,6 +52,9 @@ class OrganisationData:
     jobcenter_name: str
     seat: str
     state_name: str = ""
+    signatory_salutation: str = ""
+    signatory_function: str = ""
+    signatory_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,9 @@ MINISTRY = OrganisationData(
     jobcenter_name="",
     seat="Düsseldorf",
     state_name="Nordrhein-Westfalen",
+    signatory_salutation=Salutation.MR,
+    signatory_function="Staatssekretär",
+    signatory_name="Matthias Heidmeier",
 )
 MINISTRY_FORMER_NAME = {
     "name": "Ministerium für Arbeit, Integration und Soziales des Landes "
@@ -172,7 +178,12 @@ def _stadt(short_name, key):
 
 # Regional keys: the official Kreisschlüssel (first five digits of the AGS).
 PROVIDERS = (
-    _kreis("Borken", "05554", "Borken"),
+    replace(
+        _kreis("Borken", "05554", "Borken"),
+        signatory_salutation=Salutation.MR,
+        signatory_function="Landrat",
+        signatory_name="Dr. Kai Zwicker",
+    ),
     _kreis("Coesfeld", "05558", "Coesfeld"),
     _kreis("Düren", "05358", "Düren"),
     _kreis(
@@ -838,16 +849,23 @@ def _load_agreement(data, say):
     agreement.save()
     _fill_party(agreement, PartyRole.MINISTRY, data.ministry)
     _fill_party(agreement, PartyRole.PROVIDER, data.provider)
-    for position, (title, text) in enumerate(data.focus_areas):
-        FocusArea.objects.create(
-            agreement=agreement, position=position, title=title, text=text
-        )
+    _load_focus_areas(provider.supervisor, data)
     targets = sum(_create_goal(agreement, goal) for goal in data.goals)
     agreement = _reach_status(agreement, data)
     say(
         f"{label}: angelegt ({len(data.goals)} Ziele, {targets} Zielvorgaben, "
         f"{agreement.get_status_display()})."
     )
+
+
+def _load_focus_areas(ministry, data):
+    """The state's focus areas of the agreement's year, unless it has some."""
+    if not data.focus_areas or FocusArea.objects.of(ministry, data.year).exists():
+        return
+    for position, (title, text) in enumerate(data.focus_areas):
+        FocusArea.objects.create(
+            ministry=ministry, year=data.year, position=position, title=title, text=text
+        )
 
 
 _TEXT_FIELDS = (

@@ -8,7 +8,6 @@ from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
 
 from zielsteuerung.accounts import policy
 from zielsteuerung.forms import GermanDecimalField
@@ -18,7 +17,6 @@ from .models import (
     MIN_YEAR,
     Agreement,
     AgreementStatus,
-    FocusArea,
     Goal,
     LandTarget,
     Party,
@@ -27,6 +25,7 @@ from .models import (
     TargetAssessment,
     TargetKind,
 )
+from .uploads import check_pdf
 from .wording import PLACEHOLDERS, unknown_placeholders
 
 
@@ -43,7 +42,7 @@ class AgreementCreateForm(forms.ModelForm):
         required=False,
         initial=True,
         help_text=_(
-            "Texte, Schwerpunkte, Ziele und Zielvorgaben werden kopiert und können "
+            "Texte, Ziele und Zielvorgaben werden kopiert und können "
             "dann angepasst werden. Gibt es keine Vorjahresvereinbarung, beginnt "
             "die Vereinbarung leer."
         ),
@@ -165,15 +164,6 @@ class PartyForm(forms.ModelForm):
 
 PartyFormSet = inlineformset_factory(
     Agreement, Party, form=PartyForm, extra=0, can_delete=False, max_num=2
-)
-
-FocusAreaFormSet = inlineformset_factory(
-    Agreement,
-    FocusArea,
-    fields=["title", "text"],
-    extra=1,
-    can_delete=True,
-    widgets={"text": forms.Textarea(attrs={"rows": 3})},
 )
 
 
@@ -522,36 +512,13 @@ def _row(left, right, left_class="col-md-8", right_class="col-md-4"):
 
 def check_signed_copy(upload):
     """Raise ValidationError unless ``upload`` is a readable PDF within the limit."""
-    if upload.size > settings.SIGNED_COPY_MAX_BYTES:
-        raise forms.ValidationError(
-            _("Die Datei ist zu groß (%(size)s); erlaubt sind höchstens %(limit)s.")
-            % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.SIGNED_COPY_MAX_BYTES),
-            }
-        )
-    upload.seek(0)
-    if upload.read(5) != b"%PDF-":
-        raise forms.ValidationError(
-            _("Die Datei ist kein PDF. Bitte die eingescannte Fassung als PDF wählen.")
-        )
-    upload.seek(0)
-    if not _pdf_opens(upload):
-        raise forms.ValidationError(
-            _(
-                "Das PDF lässt sich nicht lesen (beschädigt oder verschlüsselt). "
-                "Bitte die Datei prüfen und erneut hochladen."
-            )
-        )
-    upload.seek(0)
-
-
-def _pdf_opens(upload):
-    try:
-        reader = PdfReader(upload)
-        return not reader.is_encrypted and len(reader.pages) > 0
-    except Exception:  # pypdf raises many kinds of errors for broken files
-        return False
+    check_pdf(
+        upload,
+        max_bytes=settings.SIGNED_COPY_MAX_BYTES,
+        not_pdf_message=_(
+            "Die Datei ist kein PDF. Bitte die eingescannte Fassung als PDF wählen."
+        ),
+    )
 
 
 class TargetAssessmentForm(forms.ModelForm):

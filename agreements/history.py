@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zielsteuerung.numbers import format_decimal
 
-from .models import Agreement, FocusArea, Goal, Party, Target
+from .models import Agreement, Goal, Party, Target
 
 _IGNORED = {
     "id",
@@ -53,7 +53,6 @@ def agreement_history(agreement):
     sources = [
         (Agreement, Agreement.history.filter(id=agreement.pk), _label_agreement),
         (Party, Party.history.filter(agreement_id=agreement.pk), _label_party),
-        (FocusArea, FocusArea.history.filter(agreement_id=agreement.pk), _label_focus),
         (Goal, Goal.history.filter(agreement_id=agreement.pk), _label_goal),
         (Target, Target.history.filter(goal_id__in=goal_ids), _label_target),
     ]
@@ -121,10 +120,6 @@ def _label_agreement(record):
 
 def _label_party(record):
     return str(_("Vertragspartei: %(name)s") % {"name": record.name})
-
-
-def _label_focus(record):
-    return str(_("Schwerpunkt: %(title)s") % {"title": record.title})
 
 
 def _label_goal(record):

@@ -25,7 +25,7 @@ from indicators import registry
 from indicators.attainment import Status, meets, rounded
 from indicators.calculations import Outcome
 from indicators.judging import series_window
-from indicators.land import Contribution, implied_land_target, land_value
+from indicators.land import contribution, implied_land_target, land_value
 from indicators.registry import Aspect
 from indicators.selectors import (
     FIGURE_VERSION_TABLES,
@@ -303,11 +303,8 @@ def _land_cells(columns, provider_ids, year, as_of):
 def _contribution(progress):
     """A provider's target with the base level and weight it is pooled with."""
     target, result = progress.target, progress.result
-    base = target.baseline_value
-    if base is None:
-        base = result.base_level
-    return Contribution(
-        target_value=target.target_value, base_level=base, weight=result.weight
+    return contribution(
+        target.target_value, target.baseline_value, result.base_level, result.weight
     )
 
 

@@ -63,21 +63,38 @@ def render_agreement_pdf(agreement, *, printed_on=None):
     return html_to_pdf(html, pdf_variant="pdf/ua-1")
 
 
-def render_archive_pdf(agreement, *, data, name, created):
-    """The archive copy: PDF/A-3b with ``data`` (bytes) attached as ``name``."""
+def render_archive_pdf(agreement, *, data, name, created, annexes=()):
+    """The archive copy: PDF/A-3b with ``data`` (bytes) attached as ``name``.
+
+    ``annexes`` are ``(name, bytes, description)`` of the agreement's annexes,
+    attached besides the data as supplements.
+    """
     import weasyprint
 
     html = render_agreement_html(agreement, printed_on=created.date())
-    attachment = weasyprint.Attachment(
-        string=data,
-        name=name,
-        description="Zielvorgaben der Vereinbarung (maschinenlesbar, JSON)",
-        created=created,
-        modified=created,
-        relationship="Data",
-    )
+    attachments = [
+        weasyprint.Attachment(
+            string=data,
+            name=name,
+            description="Zielvorgaben der Vereinbarung (maschinenlesbar, JSON)",
+            created=created,
+            modified=created,
+            relationship="Data",
+        )
+    ]
+    attachments += [
+        weasyprint.Attachment(
+            string=content,
+            name=annex_name,
+            description=description,
+            created=created,
+            modified=created,
+            relationship="Supplement",
+        )
+        for annex_name, content, description in annexes
+    ]
     return html_to_pdf(
-        html, pdf_variant="pdf/a-3b", pdf_tags=True, attachments=[attachment]
+        html, pdf_variant="pdf/a-3b", pdf_tags=True, attachments=attachments
     )
 
 

@@ -3,7 +3,7 @@
 Everything a template would otherwise have to decide (declined names,
 headings, which targets form the list of local targets, every sentence with
 its numbers) is decided here, so templates only place text, and the page,
-the print preview and the PDF state exactly the same words. Five queries,
+the print preview and the PDF state exactly the same words. Seven queries,
 whatever the agreement's size.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from .models import Agreement, Goal, PartyRole, TargetKind
+from .models import Agreement, FocusArea, Goal, PartyRole, TargetKind
 from .wording import fill, target_text, unconfirmed_conflicts
 
 # "25,4 %", "§ 48b", "5,2 Prozent" must not break at the end of a line.
@@ -88,6 +88,7 @@ class PrintDocument:
     goals: list
     cooperation_heading: str
     cooperation: str
+    annexes: list = field(default_factory=list)  # (title, Annex): "Anlage 1: …"
 
     @property
     def signature_parties(self):
@@ -117,13 +118,15 @@ def print_document(agreement):
         Agreement.objects.select_related("provider__supervisor", "amends")
         .prefetch_related(
             "parties",
-            "focus_areas",
+            "annexes",
             Prefetch("goals", queryset=Goal.objects.prefetch_related("targets")),
         )
         .get(pk=agreement.pk)
     )
     parties = {party.role: _party(party) for party in agreement.parties.all()}
     headings = headings_of(agreement)
+    years = year_values(agreement.year)
+    focus_areas = FocusArea.objects.of(agreement.provider.supervisor_id, agreement.year)
     return PrintDocument(
         year=agreement.year,
         version=agreement.version,
@@ -131,23 +134,31 @@ def print_document(agreement):
         ministry=parties[PartyRole.MINISTRY],
         provider=parties[PartyRole.PROVIDER],
         legal_basis=tie(agreement.legal_basis),
-        preamble=tie(agreement.preamble),
-        references=tie(agreement.references),
+        preamble=tie(fill(agreement.preamble, years)),
+        references=tie(fill(agreement.references, years)),
         focus_heading=headings["focus"],
-        focus_areas=[(a.title, tie(a.text)) for a in agreement.focus_areas.all()],
+        focus_areas=[
+            (fill(a.title, years), tie(fill(a.text, years))) for a in focus_areas
+        ],
         goals_heading=headings["goals"],
-        goals_intro=tie(agreement.goals_intro),
+        goals_intro=tie(fill(agreement.goals_intro, years)),
         goals=[_goal(goal, agreement.year) for goal in agreement.goals.all()],
         cooperation_heading=headings["cooperation"],
-        cooperation=tie(agreement.cooperation),
+        cooperation=tie(fill(agreement.cooperation, years)),
+        annexes=[(tie(annex.title), annex) for annex in agreement.annexes.all()],
     )
+
+
+def year_values(year):
+    """The placeholders every text of an agreement may use: {jahr}, {vorjahr}."""
+    return {"jahr": str(year), "vorjahr": str(year - 1)}
 
 
 def headings_of(agreement):
     """The section headings, the agreement's own or the usual ones."""
     state = agreement.provider.supervisor.state_name
     values = {
-        "jahr": str(agreement.year),
+        **year_values(agreement.year),
         "jobcenter": agreement.provider.jobcenter_name or agreement.provider.name,
         "land": state,
     }
@@ -192,14 +203,15 @@ def _party(party):
 
 def _goal(goal, year):
     targets = [_target(target, year) for target in goal.targets.all()]
+    years = year_values(year)
     return PrintGoal(
         goal=goal,
         number=goal.number,
         title=goal.title,
-        text=tie(goal.text),
+        text=tie(fill(goal.text, years)),
         heading_level=4 if "-" in goal.number else 3,
         targets=[t for t in targets if not t.target.local],
-        local_intro=tie(goal.local_intro),
+        local_intro=tie(fill(goal.local_intro, years)),
         local_targets=[t for t in targets if t.target.local],
     )
 

@@ -28,6 +28,7 @@ from .overview import STATUS_FILTERS, content_version, steering_year, year_overv
 from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results
+from .target_reports import report_context
 from .wording import short_rule, target_text
 from .year_end import official_result
 
@@ -61,6 +62,7 @@ def agreement_progress_page(request, pk):
         )
         for goal, progresses in agreement_progress(agreement)
     ]
+    targets = [row.target for _goal, rows in goals for row in rows]
     return render(
         request,
         "agreements/progress.html",
@@ -71,6 +73,7 @@ def agreement_progress_page(request, pk):
             "goals": goals,
             "can_assess": policy.can_assess_targets(request.user, agreement),
             "can_explain": policy.can_explain_targets(request.user, agreement),
+            **report_context(agreement, request.user, targets),
         },
     )
 

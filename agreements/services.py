@@ -15,11 +15,10 @@ from zielsteuerung.accounts.models import Organisation
 from zielsteuerung.jobs.services import job_enqueue
 from zielsteuerung.versioning import EditGone
 
-from . import archive, pdf, wording
+from . import annexes, archive, pdf, wording
 from .models import (
     Agreement,
     AgreementLockedError,
-    FocusArea,
     Goal,
     LandTarget,
     Party,
@@ -56,14 +55,17 @@ _COPIED_PARTY_FIELDS = (
 
 
 @transaction.atomic
-def agreement_create(*, provider, year, copy_previous=False):
+def agreement_create(*, provider, year, copy_previous=False, source=None):
     """Create a draft agreement with both parties under the names valid in ``year``.
 
     With ``copy_previous`` the latest earlier agreement of the provider lends
-    its texts, focus areas, goals and targets; its representatives are taken
-    over in any case, since they rarely change from one year to the next.
+    its texts, goals and targets; its representatives are taken
+    over in any case, since they rarely change from one year to the next,
+    unless the organisation names the current holder of the office.
+    ``source`` names the earlier agreement to start from (the rollover takes
+    the version in force); by default the latest earlier one.
     """
-    previous = (
+    previous = source or (
         Agreement.objects.filter(provider=provider, year__lt=year)
         .order_by("-year", "-version")
         .first()
@@ -97,8 +99,17 @@ def _create_parties(agreement, previous):
         if role in earlier:
             for field in _COPIED_PARTY_FIELDS:
                 setattr(party, field, getattr(earlier[role], field))
+        _take_current_signatory(party, organisation)
         _take_names(party)
         party.save()
+
+
+def _take_current_signatory(party, organisation):
+    """The current holder of the office signs, where the organisation names one."""
+    if organisation.signatory_name.strip():
+        party.representative_salutation = organisation.signatory_salutation
+        party.representative_function = organisation.signatory_function
+        party.representative_name = organisation.signatory_name
 
 
 def _take_names(party):
@@ -136,13 +147,6 @@ def party_names_refresh(*, agreement, acting_user=None):
 
 
 def _copy_structure(source, target_agreement):
-    for area in source.focus_areas.all():
-        FocusArea.objects.create(
-            agreement=target_agreement,
-            position=area.position,
-            title=area.title,
-            text=area.text,
-        )
     for goal in source.goals.prefetch_related("targets"):
         targets = list(goal.targets.all())
         goal.pk = None
@@ -167,11 +171,10 @@ def next_position(queryset):
 
 
 def agreement_version(agreement):
-    """The version of the texts form: the agreement, its parties, focus areas."""
+    """The version of the texts form: the agreement and its parties."""
     return versioning.combined(
         Agreement.history.filter(id=agreement.pk),
         Party.history.filter(agreement_id=agreement.pk),
-        FocusArea.history.filter(agreement_id=agreement.pk),
     )
 
 
@@ -203,23 +206,14 @@ def _lock_editable(agreement_id):
 
 
 @transaction.atomic
-def agreement_texts_save(
-    *, agreement, form, parties, focus_areas, version, acting_user
-):
-    """Save the texts, parties and focus areas of ``agreement`` (valid forms)."""
+def agreement_texts_save(*, agreement, form, parties, version, acting_user):
+    """Save the texts and parties of ``agreement`` (valid forms)."""
     _lock_editable(agreement.pk)
     versioning.check_version(version, agreement_version(agreement))
     form.instance._history_user = acting_user
     form.save()
     parties.save()
     party_names_refresh(agreement=agreement, acting_user=acting_user)
-    for area in focus_areas.save(commit=False):
-        if area.pk is None:
-            area.position = len(focus_areas.forms)
-        area.save()
-    for area in focus_areas.deleted_objects:
-        area.delete()
-    focus_areas_renumber(agreement=agreement)
     return agreement
 
 
@@ -319,15 +313,6 @@ def item_move(*, item, siblings, offset):
     return True
 
 
-@transaction.atomic
-def focus_areas_renumber(*, agreement):
-    """Give focus areas positions in the order they are shown."""
-    for position, area in enumerate(agreement.focus_areas.order_by("position", "pk")):
-        if area.position != position:
-            area.position = position
-            area.save(update_fields=["position"])
-
-
 # --- The sign workflow ----------------------------------------------------------
 # Each step locks the agreement's row, checks its state (AgreementStateError)
 # and then the policy (PermissionDenied), and records who did it and why in
@@ -362,6 +347,13 @@ def agreement_finalize(*, agreement, acting_user):
             _("Nur ein Entwurf oder eine Vereinbarung in Verhandlung wird Endfassung.")
         )
     _require(policy.can_finalize_agreement(acting_user, agreement))
+    if agreement.review_items.filter(done_at=None).exists():
+        raise AgreementStateError(
+            _(
+                "Die Endfassung kann noch nicht festgelegt werden: Auf der "
+                "Prüfliste des Jahreswechsels sind noch Punkte offen."
+            )
+        )
     blocking = number_conflicts_of(agreement)
     if blocking:
         raise AgreementStateError(
@@ -436,6 +428,10 @@ def agreement_sign(*, agreement, acting_user, signatures, signed_copy):
             _("Unterzeichnet werden kann nur die Endfassung einer Vereinbarung.")
         )
     _require(policy.can_sign_agreement(acting_user, agreement))
+    try:  # the archive will embed the annexes: refuse now if one was altered
+        annexes.archive_attachments(agreement)
+    except annexes.AnnexChangedError as error:
+        raise AgreementStateError(str(error)) from error
     for party in agreement.parties.select_related("organisation"):
         party.signing_place, party.signing_date = signatures[party.role]
         _take_names(party)
@@ -481,11 +477,16 @@ def agreement_archive_render(*, agreement):
         raise AgreementStateError(_("Archiviert wird nur eine unterzeichnete Fassung."))
     if agreement.archive_sha256:
         return agreement
+    try:
+        attached = annexes.archive_attachments(agreement)
+    except annexes.AnnexChangedError as error:
+        raise AgreementStateError(str(error)) from error
     data = pdf.render_archive_pdf(
         agreement,
         data=archive.targets_json(agreement),
         name=archive.ATTACHMENT_NAME,
         created=agreement.signed_at,
+        annexes=attached,
     )
     agreement.archive_pdf.save("archiv.pdf", ContentFile(data), save=False)
     agreement.archive_sha256 = hashlib.sha256(data).hexdigest()
@@ -548,6 +549,7 @@ def agreement_amend(*, agreement, acting_user):
     )
     _copy_parties(agreement, amendment)
     _copy_structure(agreement, amendment)
+    annexes.annexes_copy(source=agreement, target=amendment)
     return amendment
 
 

@@ -1,12 +1,42 @@
 from django.urls import path
 
-from . import dialogue_views, progress_views, result_views, views
+from . import (
+    annex_views,
+    dialogue_views,
+    negotiation_views,
+    progress_views,
+    result_views,
+    rollover_views,
+    target_report_views,
+    views,
+)
 
 app_name = "agreements"
 
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
     path("neu/", views.agreement_create, name="create"),
+    path("jahreswechsel/", rollover_views.rollover_latest, name="rollover_latest"),
+    path(
+        "jahreswechsel/<year:year>/",
+        rollover_views.rollover_page,
+        name="rollover",
+    ),
+    path(
+        "<int:pk>/pruefliste/<int:item_pk>/",
+        rollover_views.review_item_tick,
+        name="review_item_tick",
+    ),
+    path(
+        "schwerpunkte/<year:year>/",
+        rollover_views.focus_areas_edit,
+        name="focus_areas",
+    ),
+    path(
+        "schwerpunkte/<year:year>/uebernehmen/",
+        rollover_views.focus_areas_copy,
+        name="focus_areas_copy",
+    ),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/bearbeiten/", views.agreement_update, name="update"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
@@ -25,6 +55,16 @@ urlpatterns = [
         progress_views.target_explain,
         name="target_explain",
     ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/bericht/",
+        target_report_views.target_report,
+        name="target_report",
+    ),
+    path(
+        "<int:pk>/vorgaben/<int:target_pk>/bericht/<int:report_pk>/pruefen/",
+        target_report_views.target_report_decide,
+        name="target_report_decide",
+    ),
     path("<int:pk>/druckansicht/", views.agreement_print_preview, name="preview"),
     path("<int:pk>/endfassung/", views.agreement_finalize, name="finalize"),
     path("<int:pk>/zurueck-zum-entwurf/", views.agreement_reopen, name="reopen"),
@@ -40,6 +80,38 @@ urlpatterns = [
         "<int:pk>/unterschriebene-fassung/",
         views.agreement_signed_copy,
         name="signed_copy",
+    ),
+    path(
+        "<int:pk>/verhandlung/",
+        negotiation_views.negotiation_page,
+        name="negotiation",
+    ),
+    path(
+        "<int:pk>/verhandlung/vorgaben/<int:target_pk>/vorschlag/",
+        negotiation_views.proposal_create,
+        name="proposal_create",
+    ),
+    path(
+        "<int:pk>/verhandlung/anmerkung/",
+        negotiation_views.comment_create,
+        name="comment_create",
+    ),
+    path(
+        "<int:pk>/verhandlung/<int:proposal_pk>/antwort/",
+        negotiation_views.proposal_answer,
+        name="proposal_answer",
+    ),
+    path("<int:pk>/vergleich/", negotiation_views.agreement_diff, name="diff"),
+    path("<int:pk>/anlagen/neu/", annex_views.annex_upload, name="annex_upload"),
+    path(
+        "<int:pk>/anlagen/<int:annex_pk>/",
+        annex_views.annex_download,
+        name="annex_download",
+    ),
+    path(
+        "<int:pk>/anlagen/<int:annex_pk>/entfernen/",
+        annex_views.annex_delete,
+        name="annex_delete",
     ),
     path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_create"),
     path(

@@ -22,12 +22,12 @@ from zielsteuerung.jobs.models import Job
 from zielsteuerung.versioning import EditConflict, EditGone
 
 from . import pdf, services, wording
+from .detail_extras import detail_extras
 from .filters import AgreementFilter
 from .forms import (
     AgreementCreateForm,
     AgreementForm,
     ConfirmNumbersForm,
-    FocusAreaFormSet,
     GoalForm,
     PartyFormSet,
     ReopenForm,
@@ -35,7 +35,7 @@ from .forms import (
     TargetForm,
 )
 from .history import agreement_history
-from .models import Agreement, AgreementLockedError, FocusArea, Goal, Party, Target
+from .models import Agreement, AgreementLockedError, Goal, Party, Target
 from .printing import print_document
 
 
@@ -142,6 +142,7 @@ class AgreementDetailView(DetailView):
             "amendments": list(agreement.amendments.all()),
             "history": agreement_history(agreement),
             **_archive_state(user, agreement),
+            **detail_extras(agreement, user),
         }
 
 
@@ -161,21 +162,13 @@ def agreement_update(request, pk):
     agreement = _agreement_for(request, pk, edit=True, keep_input=True)
     current = services.agreement_version(agreement)
     version = versioning.posted_version(request, current)
-    data, revived = request.POST or None, []
-    if data is not None and version != current:
-        # Saved meanwhile: rebuild the focus areas over the stored ones, so
-        # that areas deleted by the other person are not lost either.
-        data, revived = versioning.rebase_formset_data(
-            data, "focus", ["title", "text"], list(agreement.focus_areas.all())
-        )
+    data = request.POST or None
     form = AgreementForm(data, instance=agreement)
     parties = PartyFormSet(data, instance=agreement, prefix="parties")
-    focus_areas = FocusAreaFormSet(data, instance=agreement, prefix="focus")
     context = {
         "agreement": agreement,
         "form": form,
         "parties": parties,
-        "focus_areas": focus_areas,
         "version": version,
     }
     template = "agreements/agreement_form.html"
@@ -187,33 +180,26 @@ def agreement_update(request, pk):
         if version != current:
             raise EditConflict(current)
         # Every part is checked, so every error shows at once.
-        checked = [item.is_valid() for item in (form, parties, focus_areas)]
+        checked = [item.is_valid() for item in (form, parties)]
         if not all(checked):
             return render(request, template, context)
         services.agreement_texts_save(
             agreement=agreement,
             form=form,
             parties=parties,
-            focus_areas=focus_areas,
             version=version,
             acting_user=request.user,
         )
     except EditGone as gone:
         return _not_saved(request, template, context, [form], str(gone))
     except EditConflict as conflict:
-        return _agreement_conflict(
-            request, template, context, conflict.version, revived
-        )
+        return _agreement_conflict(request, template, context, conflict.version)
     messages.success(request, _("Die Änderungen wurden gespeichert."))
     return redirect(agreement)
 
 
-def _agreement_conflict(request, template, context, current, revived):
-    """Mark what the other person changed in the texts, parties, focus areas.
-
-    ``revived`` are the focus area forms whose area the other person deleted:
-    they stay on the page and are saved again as new ones.
-    """
+def _agreement_conflict(request, template, context, current):
+    """Mark what the other person changed in the texts and parties."""
     since = context["version"]
     form = context["form"]
     pairs = [
@@ -226,26 +212,14 @@ def _agreement_conflict(request, template, context, current, revived):
             ),
         )
     ]
-    for formset, model, index in (
-        (context["parties"], Party, 1),
-        (context["focus_areas"], FocusArea, 2),
-    ):
-        for item in formset.forms:
-            if item.instance.pk:
-                history = model.history.filter(id=item.instance.pk)
-                changes = versioning.their_changes(
-                    history, versioning.part(since, index), item.fields
-                )
-                pairs.append((item, changes))
+    for item in context["parties"].forms:
+        if item.instance.pk:
+            history = Party.history.filter(id=item.instance.pk)
+            changes = versioning.their_changes(
+                history, versioning.part(since, 1), item.fields
+            )
+            pairs.append((item, changes))
     versioning.mark_conflicts(pairs)
-    for index in revived:
-        context["focus_areas"].forms[index].add_error(
-            None,
-            _(
-                "Dieser Schwerpunkt wurde inzwischen gelöscht. Ihre Eingabe steht "
-                "hier; beim Speichern wird er neu angelegt."
-            ),
-        )
     return render(request, template, {**context, "version": current}, status=409)
 
 

@@ -56,6 +56,32 @@ class Contribution:
     weight: Decimal | None = None  # the quota's denominator (WEIGHTED only)
 
 
+def contribution(target_value, baseline, previous_level, weight):
+    """A provider's target with the base level and weight it pools with.
+
+    The one rule for both the negotiation and the overview: the base is the
+    agreed baseline, or else the provider's level of the previous year; the
+    weight is the quota's denominator of the previous year.
+    """
+    return Contribution(
+        target_value=target_value,
+        base_level=baseline if baseline is not None else previous_level,
+        weight=weight,
+    )
+
+
+def contribution_of(indicator, target_value, baseline, series, year):
+    """``contribution`` with the previous year's level and weight from ``series``."""
+    measure = indicator.measure
+    previous = None
+    if baseline is None:
+        previous = measure.level(series, year - 1, 12).value
+    weight = measure.weight(series, year - 1, 12)
+    return contribution(
+        target_value, baseline, previous, weight.value if weight is not None else None
+    )
+
+
 def implied_level(indicator, aspect, contribution):
     """The level a provider's target stands for."""
     if aspect == Aspect.LEVEL:

@@ -22,6 +22,9 @@ TOTAL, WOMEN, MEN = "total", "women", "men"
 class Measure:
     elements: tuple  # the data element codes it reads
     growth = Growth.STEADY  # how the level develops until December
+    # The month a new baseline names by default: None for the whole year,
+    # 12 for stocks, whose baseline is the stock of December.
+    default_baseline_month = None
 
     def level(self, series, year, month):
         raise NotImplementedError
@@ -29,6 +32,10 @@ class Measure:
     def at_period(self, series, year, month):
         """The value of a baseline period: the year (month None) or a month."""
         return self.level(series, year, month or 12)
+
+    def baseline_months(self, year, month):
+        """The months of ``year`` a baseline (``at_period``) rests on."""
+        return calc.year_months(year, month or 12)
 
     def weight(self, series, year, month):
         """How much one provider counts when quotas are pooled (None: not a quota)."""
@@ -68,6 +75,8 @@ class Total(Measure):
 class Average(Measure):
     """Ø of a stock, January … month (Ø LZB for K3, Ø Bedarfsgemeinschaften)."""
 
+    default_baseline_month = 12
+
     def level(self, series, year, month):
         return calc.ytd_average(self._get(series), year, month)
 
@@ -77,10 +86,17 @@ class Average(Measure):
             return self.level(series, year, 12)
         return calc.total(self._get(series), [datetime.date(year, month, 1)])
 
+    def baseline_months(self, year, month):
+        if month is None:
+            return calc.year_months(year, 12)
+        return [datetime.date(year, month, 1)]
+
 
 @dataclass(frozen=True)
 class AverageShare(Measure):
     """Ø part ÷ Ø whole × 100, January … month (LZB among eLb, SGB II rate)."""
+
+    default_baseline_month = 12
 
     def level(self, series, year, month):
         return calc.ratio(
@@ -95,6 +111,8 @@ class AverageShare(Measure):
         return calc.ratio(
             calc.total(self._get(series, 0), day), calc.total(self._get(series, 1), day)
         )
+
+    baseline_months = Average.baseline_months
 
     def weight(self, series, year, month):
         return calc.ytd_average(self._get(series, 1), year, month)

@@ -230,12 +230,6 @@ def _update_payload(agreement, **changes):
         "parties-INITIAL_FORMS": "2",
         "parties-MIN_NUM_FORMS": "0",
         "parties-MAX_NUM_FORMS": "2",
-        "focus-TOTAL_FORMS": "1",
-        "focus-INITIAL_FORMS": "0",
-        "focus-MIN_NUM_FORMS": "0",
-        "focus-MAX_NUM_FORMS": "1000",
-        "focus-0-title": "Nachhaltige Integrationen",
-        "focus-0-text": "Existenzsichernde Arbeit hat Vorrang.",
     }
     for index, party in enumerate(parties):
         prefix = f"parties-{index}-"
@@ -254,9 +248,7 @@ def _update_payload(agreement, **changes):
     return data
 
 
-def test_ministry_edits_texts_parties_and_focus_areas(
-    client_for, ministry_user, agreement
-):
+def test_ministry_edits_texts_and_parties(client_for, ministry_user, agreement):
     client = client_for(ministry_user)
     url = reverse("agreements:update", args=[agreement.pk])
     assert client.get(url).status_code == 200
@@ -266,7 +258,6 @@ def test_ministry_edits_texts_parties_and_focus_areas(
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.cooperation == "Zwei Steuerungsdialoge im Jahr."
-    assert agreement.focus_areas.get().title == "Nachhaltige Integrationen"
     provider = agreement.parties.get(role="provider")
     assert provider.representative == "Herrn Landrat Person 1"
     assert provider.in_representation is True
@@ -277,12 +268,14 @@ def test_ministry_edits_texts_parties_and_focus_areas(
 
 def test_failed_edit_keeps_everything_typed(client_for, ministry_user, agreement):
     client = client_for(ministry_user)
-    payload = _update_payload(agreement, legal_basis="", preamble="Neuer Text")
+    payload = _update_payload(
+        agreement, legal_basis="", preamble="Neuer Text", cooperation="Dialoge"
+    )
     response = client.post(reverse("agreements:update", args=[agreement.pk]), payload)
     assert response.status_code == 200
     content = response.content.decode()
     assert "Neuer Text" in content
-    assert "Nachhaltige Integrationen" in content
+    assert "Dialoge" in content
     assert "Dieses Feld ist zwingend erforderlich." in content
     agreement.refresh_from_db()
     assert agreement.preamble == ""

@@ -57,7 +57,9 @@ def test_locked_agreement_refuses_save_and_delete(locked_agreement):
         target.delete,
         party.save,
         party.delete,
-        lambda: FocusArea.objects.create(agreement=agreement, title="Neu"),
+        lambda: FocusArea.objects.create(
+            ministry=agreement.provider.supervisor, year=agreement.year, title="Neu"
+        ),
         lambda: Goal.objects.create(agreement=agreement, number="IX", title="X"),
         lambda: Target.objects.create(goal=goal, kind="qualitative", sentence="X"),
     ):

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from agreements import services
+from agreements.focus_areas import focus_areas_version
 from agreements.models import FocusArea, Goal, Target, TargetAssessment
 from tests.test_agreement_views import _target_payload, _update_payload
 from zielsteuerung.accounts.models import Role, User
@@ -67,32 +68,36 @@ def test_second_save_of_agreement_texts_and_parties_is_refused(two_clients, agre
 
 
 def test_focus_area_deleted_meanwhile_keeps_the_typed_text(two_clients, agreement):
+    """On the year's focus-area page: Berta deletes, Alice's text survives."""
     alice, berta = two_clients
-    area = FocusArea.objects.create(agreement=agreement, title="Alt", text="Alt")
-    url = reverse("agreements:update", args=[agreement.pk])
-    opened = _update_payload(
-        agreement,
-        **{
-            "focus-TOTAL_FORMS": "2",
-            "focus-INITIAL_FORMS": "1",
-            "focus-0-id": str(area.pk),
-            "focus-0-agreement": str(agreement.pk),
-            "focus-0-title": "Alt",
-            "focus-0-text": "Alt",
-            "focus-1-title": "",
-            "focus-1-text": "",
-        },
+    ministry = agreement.provider.supervisor
+    area = FocusArea.objects.create(
+        ministry=ministry, year=agreement.year, title="Alt", text="Alt"
     )
-    deleted = {**opened, "focus-0-DELETE": "on"}
+    url = reverse("agreements:focus_areas", args=[agreement.year])
+    opened = {
+        "version": focus_areas_version(ministry, agreement.year),
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(area.pk),
+        "form-0-title": "Alt",
+        "form-0-text": "Alt",
+        "form-1-title": "",
+        "form-1-text": "",
+    }
+    deleted = {**opened, "form-0-DELETE": "on"}
     assert berta.post(url, deleted).status_code == 302
     assert not FocusArea.objects.filter(pk=area.pk).exists()
-    mine = {**opened, "focus-0-text": "Alices neuer Text zum Schwerpunkt"}
+    mine = {**opened, "form-0-text": "Alices neuer Text zum Schwerpunkt"}
     page = _conflict(alice.post(url, mine), "Alices neuer Text zum Schwerpunkt")
     assert "Dieser Schwerpunkt wurde inzwischen gelöscht" in page
-    again = {**mine, "version": services.agreement_version(agreement)}
-    again.update({"focus-0-id": "", "focus-INITIAL_FORMS": "0"})
+    again = {**mine, "version": focus_areas_version(ministry, agreement.year)}
+    again.update({"form-0-id": "", "form-INITIAL_FORMS": "0"})
     assert alice.post(url, again).status_code == 302
-    assert agreement.focus_areas.get().text == "Alices neuer Text zum Schwerpunkt"
+    (kept,) = FocusArea.objects.of(ministry, agreement.year)
+    assert kept.text == "Alices neuer Text zum Schwerpunkt"
 
 
 def test_second_save_of_a_goal_is_refused(two_clients, agreement):

@@ -281,6 +281,8 @@ MEDIA_URL = "media/"
 MB = 1024 * 1024
 # The scanned, signed agreement: a PDF of at most this many megabytes.
 SIGNED_COPY_MAX_BYTES = envint("SIGNED_COPY_MAX_MB", "20") * MB
+# Annexes of an agreement (e.g. the Lokales Planungsdokument), each a PDF.
+ANNEX_MAX_BYTES = envint("ANNEX_MAX_MB", "20") * MB
 # A statistics file to import: refused above this size before it is read.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", "20") * MB
 # An XLSX file is refused when its sheet declares or has more rows or columns

@@ -120,6 +120,19 @@ def display(field, value):
     return text
 
 
+def saved_since(history, since):
+    """``TheirChanges`` naming who wrote ``history`` after id ``since``.
+
+    For forms over many rows (a formset) where a row may be gone or new: the
+    message above the form names everyone who saved meanwhile.
+    """
+    later = history.filter(history_id__gt=since).select_related("history_user")
+    return [
+        TheirChanges({}, _user_label(record.history_user), record.history_date, True)
+        for record in later.order_by("history_id")
+    ]
+
+
 def _user_label(user):
     if user is None:
         return _("jemand anderes")

@@ -498,6 +498,10 @@ class Agreement(LockedWhenSigned):
         return step_open(self.status, step)
 
     @property
+    def is_in_negotiation(self):
+        return self.status == AgreementStatus.NEGOTIATION
+
+    @property
     def is_final(self):
         return self.status == AgreementStatus.FINAL
 

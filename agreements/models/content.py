@@ -1,4 +1,4 @@
-"""The parties, focus areas and goals of an agreement."""
+"""The parties and goals of an agreement."""
 
 from django.db import models
 from django.urls import reverse
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from zielsteuerung.accounts import grammar
-from zielsteuerung.accounts.models import Gender, Organisation
+from zielsteuerung.accounts.models import Gender, Organisation, Salutation
 
 from .agreement import Agreement, LockedQuerySet, LockedWhenSigned
 
@@ -14,12 +14,6 @@ from .agreement import Agreement, LockedQuerySet, LockedWhenSigned
 class PartyRole(models.TextChoices):
     MINISTRY = "ministry", _("Ministerium")
     PROVIDER = "provider", _("Träger")
-
-
-class Salutation(models.TextChoices):
-    NONE = "", _("ohne Anrede")
-    MR = "mr", _("Herr")
-    MS = "ms", _("Frau")
 
 
 class Party(LockedWhenSigned):
@@ -144,28 +138,6 @@ class Party(LockedWhenSigned):
         )
         parts = [salutation, self.representative_function, self.representative_name]
         return " ".join(part for part in parts if part)
-
-
-class FocusArea(LockedWhenSigned):
-    """One of the state's focus areas (Schwerpunkte) of the year."""
-
-    agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="focus_areas"
-    )
-    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-    title = models.CharField(_("Titel"), max_length=300)
-    text = models.TextField(_("Text"), blank=True)
-
-    history = HistoricalRecords()
-    objects = LockedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("Schwerpunkt")
-        verbose_name_plural = _("Schwerpunkte")
-        ordering = ["agreement", "position", "pk"]
-
-    def __str__(self):
-        return self.title
 
 
 class Goal(LockedWhenSigned):

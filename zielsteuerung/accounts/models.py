@@ -24,6 +24,14 @@ class Gender(models.TextChoices):
     NEUTER = grammar.NEUTER, _("das (z. B. das Ministerium)")
 
 
+class Salutation(models.TextChoices):
+    """How a signatory is addressed: „Herrn Landrat …“, „Frau Staatssekretärin …“."""
+
+    NONE = "", _("ohne Anrede")
+    MR = "mr", _("Herr")
+    MS = "ms", _("Frau")
+
+
 class NameGrammar(models.Model):
     """How a name is declined after its article: „dem Bayerischen …“.
 
@@ -135,6 +143,27 @@ class Organisation(NameGrammar):
         related_name="providers",
         limit_choices_to={"kind": OrganisationKind.MINISTRY},
         help_text=_("Bei Trägern: das Landesministerium, mit dem sie vereinbaren"),
+    )
+    signatory_salutation = models.CharField(
+        _("Anrede der unterzeichnenden Person"),
+        max_length=5,
+        choices=Salutation.choices,
+        blank=True,
+    )
+    signatory_function = models.CharField(
+        _("Funktion der unterzeichnenden Person"),
+        max_length=100,
+        blank=True,
+        help_text=_("Heutige Inhaberin oder heutiger Inhaber, z. B. Landrat"),
+    )
+    signatory_name = models.CharField(
+        _("Name der unterzeichnenden Person"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Neue Vereinbarungen schlagen sie als Vertretung vor; leer lassen, "
+            "um die Vertretung der letzten Vereinbarung zu übernehmen."
+        ),
     )
     requires_second_factor = models.BooleanField(
         _("Zweiter Faktor verpflichtend"),

@@ -32,6 +32,9 @@ class OrganisationNamesForm(forms.ModelForm):
             "name_nominative",
             "name_dative",
             "name_accusative",
+            "signatory_salutation",
+            "signatory_function",
+            "signatory_name",
         ]
         help_texts = {
             "gender": gettext_lazy("Der Artikel vor dem Namen: der, die oder das."),

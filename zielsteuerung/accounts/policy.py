@@ -321,3 +321,65 @@ def people_visible_to(user):
 def providers_managed_by(user):
     """The providers whose basic data a people administrator keeps."""
     return organisations_managed_by(user).filter(kind=OrganisationKind.PROVIDER)
+
+
+# The steering year: rollover, the state's focus areas, negotiation, annexes,
+# reports of the Jobcenters on their qualitative and local targets.
+
+
+def can_see_year_pages(user):
+    """Pages about all providers of a year (rollover, focus areas): the ministry's."""
+    return is_ministry_user(user)
+
+
+def can_roll_over(user):
+    """Create next year's agreements for the ministry's providers."""
+    return can_edit_agreements(user)
+
+
+def can_edit_focus_areas(user, ministry):
+    """The state's focus areas of a year: the ministry's own editors."""
+    return can_edit_agreements(user) and user.organisation_id == ministry.pk
+
+
+def can_edit_annexes(user, agreement):
+    """Upload and remove annexes while the content may still change.
+
+    Ministry editors while the agreement is a draft or in negotiation; the
+    provider's own editors while it is in negotiation (the Lokales
+    Planungsdokument is theirs).
+    """
+    if _steers(user, agreement):
+        return agreement.is_editable
+    return _own_provider_editor(user, agreement) and agreement.is_in_negotiation
+
+
+def _own_provider_editor(user, agreement):
+    return (
+        is_editor(user)
+        and not is_ministry_user(user)
+        and user.organisation_id == agreement.provider_id
+    )
+
+
+def can_propose(user, agreement):
+    """Propose target values and comment: the Jobcenter's editors, in negotiation."""
+    return _own_provider_editor(user, agreement) and agreement.is_in_negotiation
+
+
+def negotiation_side(user, agreement):
+    """For whom ``user`` may answer in the negotiation: "ministry", "provider"
+    or None (readers, and anyone while the agreement is not in negotiation)."""
+    if _steers(user, agreement) and agreement.is_in_negotiation:
+        return "ministry"
+    if can_propose(user, agreement):
+        return "provider"
+    return None
+
+
+def can_report_on_targets(user, agreement):
+    """Report progress on qualitative and local targets: the Jobcenter's editors.
+
+    The ministry confirms or corrects each report (``can_assess_targets``).
+    """
+    return _own_provider_editor(user, agreement)
