@@ -30,7 +30,7 @@ from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results
 from .target_reports import report_context
 from .wording import short_rule, target_text
-from .year_end import official_result
+from .year_end import official_result, recorded_target_ids, result_recorded_message
 
 
 def _visible_agreement(request, pk):
@@ -63,6 +63,9 @@ def agreement_progress_page(request, pk):
         for goal, progresses in agreement_progress(agreement)
     ]
     targets = [row.target for _goal, rows in goals for row in rows]
+    recorded = recorded_target_ids(targets)
+    for target in targets:
+        target.result_recorded = target.pk in recorded
     return render(
         request,
         "agreements/progress.html",
@@ -103,6 +106,9 @@ def target_assess(request, pk, target_pk):
         raise PermissionDenied(
             _("Diese Zielvorgabe wird aus den Monatswerten bewertet.")
         )
+    closed = target is not None and bool(recorded_target_ids([target]))
+    if closed and request.method != "POST":
+        return _closed_target(request, agreement, target)
     stand_in = target or Target(kind=TargetKind.QUALITATIVE)
     assessment = TargetAssessment.objects.filter(target=target).first()
     form = TargetAssessmentForm(
@@ -141,6 +147,13 @@ def target_assess(request, pk, target_pk):
         context["version"] = conflict.version
         return render(request, template, context, status=409)
     messages.success(request, _("Die Einschätzung wurde gespeichert."))
+    url = reverse("agreements:progress", args=[agreement.pk])
+    return redirect(f"{url}#vorgabe-{target.pk}")
+
+
+def _closed_target(request, agreement, target):
+    """A target with a year-end result: back to the progress page, saying why."""
+    messages.error(request, result_recorded_message())
     url = reverse("agreements:progress", args=[agreement.pk])
     return redirect(f"{url}#vorgabe-{target.pk}")
 

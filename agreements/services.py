@@ -15,7 +15,7 @@ from zielsteuerung.accounts.models import Organisation
 from zielsteuerung.jobs.services import job_enqueue
 from zielsteuerung.versioning import EditGone
 
-from . import annexes, archive, pdf, wording
+from . import annexes, archive, pdf, wording, year_end
 from .models import (
     Agreement,
     AgreementLockedError,
@@ -287,6 +287,7 @@ def target_assessment_save(*, target, form, version, acting_user):
         raise PermissionDenied(_("Nur das Ministerium trägt Einschätzungen ein."))
     if not Target.objects.select_for_update().filter(pk=target.pk).exists():
         raise EditGone(_("Die Zielvorgabe wurde inzwischen gelöscht."))
+    year_end.refuse_if_recorded(target, EditGone)
     versioning.check_version(version, assessment_version(target))
     form.instance.assessed_by = acting_user
     form.instance._history_user = acting_user

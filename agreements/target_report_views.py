@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zielsteuerung.accounts import policy
 
 from . import target_reports as reports
+from . import year_end
 from .models import Agreement, Target, TargetReport
 from .target_report_forms import DecisionForm, ReportForm
 from .wording import short_rule, target_text
@@ -54,27 +55,38 @@ def target_report(request, pk, target_pk):
     agreement, target = _target_for(request, pk, target_pk)
     if not policy.can_report_on_targets(request.user, agreement):
         raise PermissionDenied(_("Den Stand melden die Jobcenter für ihre Ziele."))
+    closed = bool(year_end.recorded_target_ids([target]))
+    if closed and request.method != "POST":
+        messages.error(request, year_end.result_recorded_message())
+        return _progress(agreement, target)
     form = ReportForm(
         request.POST or None, instance=TargetReport(target=target), target=target
     )
+    template = "agreements/target_reports/report.html"
+    if closed:  # closed while the page was open: say so first, keep the text
+        form.is_valid()
+        form.add_error(None, year_end.result_recorded_message())
+        context = _context(agreement, target, form=form)
+        return render(request, template, context, status=409)
     if request.method == "POST" and form.is_valid():
-        reports.target_report_create(
-            target=target,
-            proposed_status=form.cleaned_data["proposed_status"],
-            actual_value=form.cleaned_data.get("actual_value"),
-            text=form.cleaned_data["text"],
-            evidence=form.cleaned_data["evidence"],
-            acting_user=request.user,
-        )
+        try:
+            reports.target_report_create(
+                target=target,
+                proposed_status=form.cleaned_data["proposed_status"],
+                actual_value=form.cleaned_data.get("actual_value"),
+                text=form.cleaned_data["text"],
+                evidence=form.cleaned_data["evidence"],
+                acting_user=request.user,
+            )
+        except reports.ReportError as error:  # closed meanwhile: keep the text
+            form.add_error(None, str(error))
+            context = _context(agreement, target, form=form)
+            return render(request, template, context, status=409)
         messages.success(
             request, _("Ihr Bericht ist gespeichert; das Ministerium prüft ihn.")
         )
         return _progress(agreement, target)
-    return render(
-        request,
-        "agreements/target_reports/report.html",
-        _context(agreement, target, form=form),
-    )
+    return render(request, template, _context(agreement, target, form=form))
 
 
 def target_report_decide(request, pk, target_pk, report_pk):
@@ -86,18 +98,25 @@ def target_report_decide(request, pk, target_pk, report_pk):
     if not report.is_pending:
         messages.error(request, _("Über diesen Bericht ist schon entschieden."))
         return _progress(agreement, target)
+    if request.method != "POST" and year_end.recorded_target_ids([target]):
+        messages.error(request, year_end.result_recorded_message())
+        return _progress(agreement, target)
     form = DecisionForm(request.POST or None, report=report)
+    template = "agreements/target_reports/decide.html"
     if request.method == "POST" and form.is_valid():
-        reports.target_report_decide(
-            report=report,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            acting_user=request.user,
-        )
+        try:
+            reports.target_report_decide(
+                report=report,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except reports.ReportError as error:
+            form.add_error(None, str(error))
+            context = _context(agreement, target, form=form, report=report)
+            return render(request, template, context, status=409)
         messages.success(request, _("Der Stand der Zielvorgabe ist eingetragen."))
         return _progress(agreement, target)
     return render(
-        request,
-        "agreements/target_reports/decide.html",
-        _context(agreement, target, form=form, report=report),
+        request, template, _context(agreement, target, form=form, report=report)
     )

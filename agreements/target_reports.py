@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
 
+from . import year_end
 from .models import (
     QualitativeStatus,
     ReportDecision,
+    Target,
     TargetAssessment,
     TargetKind,
     TargetReport,
@@ -48,6 +50,8 @@ def target_report_create(
         raise PermissionDenied(_("Den Stand melden die Jobcenter für ihre Ziele."))
     if not reportable(target):
         raise ReportError(_("Diese Zielvorgabe wird aus den Monatswerten bewertet."))
+    Target.objects.select_for_update().filter(pk=target.pk).exists()
+    year_end.refuse_if_recorded(target, ReportError)
     pending = target.reports.select_for_update().filter(decision=ReportDecision.PENDING)
     for older in pending:
         older.decision = ReportDecision.SUPERSEDED
@@ -73,6 +77,7 @@ def target_report_decide(*, report, status, note, acting_user):
         raise PermissionDenied(_("Nur das Ministerium bestätigt Berichte."))
     if not report.is_pending:
         raise ReportError(_("Über diesen Bericht ist schon entschieden."))
+    year_end.refuse_if_recorded(target, ReportError)
     confirmed = status == report.proposed_status
     if not confirmed and not (note or "").strip():
         raise ReportError(_("Bitte begründen, warum der Stand abweicht."))

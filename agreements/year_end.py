@@ -57,6 +57,36 @@ class YearEndError(Exception):
     """A result cannot be recorded or corrected now (German message)."""
 
 
+def result_recorded_message():
+    """Why a target with a year-end result takes no more status reports."""
+    return _(
+        "Für diese Zielvorgabe ist das Jahresergebnis festgehalten. Der Stand "
+        "wird nicht mehr eingetragen; eine Änderung des Ergebnisses geht nur "
+        "mit Begründung über „Korrigieren“ auf der Seite Jahresergebnis."
+    )
+
+
+def recorded_target_ids(targets):
+    """Which of ``targets`` have their year-end result recorded (one query).
+
+    Such a target is closed: its status (``TargetAssessment``) and the
+    Jobcenter's reports no longer change, so the progress page, the
+    dialogues and the year-end result never tell two stories.
+    """
+    ids = [target.pk for target in targets]
+    return set(
+        YearEndResult.objects.filter(target_id__in=ids).values_list(
+            "target_id", flat=True
+        )
+    )
+
+
+def refuse_if_recorded(target, error):
+    """Raise ``error`` (with the message) if ``target``'s result is recorded."""
+    if YearEndResult.objects.filter(target_id=target.pk).exists():
+        raise error(result_recorded_message())
+
+
 # --- pure -------------------------------------------------------------------
 
 

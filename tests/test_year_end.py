@@ -453,3 +453,64 @@ def test_a_target_with_a_year_end_result_cannot_be_deleted(
     assert response.status_code == 200
     assert "schon ein Jahresergebnis festgehalten" in response.content.decode()
     assert Target.objects.filter(pk=target.pk).exists()
+
+
+def test_a_recorded_result_closes_the_targets_status_and_reports(
+    client_for, closed_year_agreement, coesfeld_user, ministry_user
+):
+    """Progress, reports and year-end result never tell two stories."""
+    from agreements import services, target_reports
+    from agreements.models import TargetAssessment
+    from agreements.target_reports import ReportError
+    from zielsteuerung.versioning import EditGone
+
+    _integrations, _k2, qualitative = _targets(closed_year_agreement)
+    pending = target_reports.target_report_create(
+        target=qualitative,
+        proposed_status="achieved",
+        text="Das Konzept liegt vor.",
+        evidence="",
+        acting_user=coesfeld_user,
+    )
+    _record_all(closed_year_agreement, ministry_user)
+
+    with pytest.raises(ReportError, match="Jahresergebnis festgehalten"):
+        target_reports.target_report_decide(
+            report=pending,
+            status="missed",
+            note="Doch nicht.",
+            acting_user=ministry_user,
+        )
+    with pytest.raises(ReportError, match="Jahresergebnis festgehalten"):
+        target_reports.target_report_create(
+            target=qualitative,
+            proposed_status="missed",
+            text="Neu",
+            evidence="",
+            acting_user=coesfeld_user,
+        )
+    with pytest.raises(EditGone, match="Jahresergebnis festgehalten"):
+        services.target_assessment_save(
+            target=qualitative, form=None, version="", acting_user=ministry_user
+        )
+    assert not TargetAssessment.objects.filter(target=qualitative).exists()
+
+    ministry = client_for(ministry_user)
+    progress = ministry.get(
+        reverse("agreements:progress", args=[closed_year_agreement.pk])
+    ).content.decode()
+    assert "Jahresergebnis festgehalten" in progress
+    assert "Bericht prüfen" not in progress
+    assert "Stand eintragen" not in progress
+    assess = reverse(
+        "agreements:target_assess", args=[closed_year_agreement.pk, qualitative.pk]
+    )
+    followed = ministry.get(assess, follow=True).content.decode()
+    assert "Korrigieren" in followed  # sent back, told why
+    report = reverse(
+        "agreements:target_report", args=[closed_year_agreement.pk, qualitative.pk]
+    )
+    typed = {"proposed_status": "missed", "text": "Mein Text", "evidence": "x"}
+    refused = client_for(coesfeld_user).post(report, typed)
+    assert refused.status_code == 409
+    assert "Mein Text" in refused.content.decode()  # nothing typed is lost
