@@ -8,7 +8,6 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_can_edit_agreements": policy.can_edit_agreements(user),
         "nav_is_ministry": policy.is_ministry_user(user),
         "nav_can_import": policy.can_import_figures(user),
         "nav_can_manage_people": policy.can_manage_people(user),
@@ -23,7 +22,7 @@ def _section(match):
     if match.url_name == "home":
         return "home"
     if match.namespace == "agreements":
-        return "create" if match.url_name == "create" else "agreements"
+        return "agreements"
     if match.namespace == "indicators":
         return _FIGURES_SECTIONS.get(match.url_name, "figures")
     if match.url_name in ("overview", "overview_latest"):

@@ -15,6 +15,7 @@ def test_ministry_writes_an_agreement_and_sees_the_history(page, demo):
     login(page, "ministerium", DEMO_PASSWORD)
     check_accessibility(page)
 
+    page.get_by_role("link", name="Zielvereinbarungen", exact=True).first.click()
     page.get_by_role("link", name="Neue Zielvereinbarung", exact=True).click()
     check_accessibility(page)
     field(page, "Träger").select_option(label="Kreis Warendorf")
