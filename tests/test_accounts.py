@@ -132,7 +132,7 @@ def test_server_refuses_to_start_without_secret_key_when_debug_is_off():
     [
         ("/", "/"),
         ("/zielvereinbarungen/", "/zielvereinbarungen/"),
-        ("/zielvereinbarungen/neu/", "/zielvereinbarungen/neu/"),
+        ("/zielvereinbarungen/neu/", "/zielvereinbarungen/"),
         ("/monatswerte/", "/monatswerte/"),
     ],
 )
