@@ -12,6 +12,7 @@ targets imply, and the Land's own target agreed with the federal ministry.
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -366,9 +367,7 @@ def steering_year(user, today=None):
     steering of the running year. ``None`` without any agreement in force.
     """
     today = today or timezone.localdate()
-    years = set(
-        Agreement.objects.visible_to(user).in_force().values_list("year", flat=True)
-    )
+    years = Agreement.objects.visible_to(user).years_in_force()
     current = [year for year in years if year <= today.year]
     return max(current or years, default=None)
 
@@ -379,7 +378,14 @@ def content_version():
     Every such change is recorded by django-simple-history, so the highest
     history ids move on, as the ids of the figure tables do: one query.
     """
-    tables = [
+    ids = highest_ids(_content_tables())
+    return "-".join(str(value) for value in ids)
+
+
+@functools.cache
+def _content_tables():
+    """The tables whose highest ids make the content version (built once)."""
+    history = [
         (model.history.model, "history_id")
         for model in (
             Agreement,
@@ -391,5 +397,4 @@ def content_version():
             YearEndResult,
         )
     ]
-    ids = highest_ids([*tables, *FIGURE_VERSION_TABLES])
-    return "-".join(str(value) for value in ids)
+    return (*history, *FIGURE_VERSION_TABLES)

@@ -183,6 +183,8 @@ def test_overview_is_cached_until_figures_or_targets_change(
     content, computed = _get(client)
     assert not computed  # served from the cache
     assert "+10,0 %" in content
+    assert "<table" in content
+    assert "&lt;table" not in content  # a cached table is not escaped
 
     put_figures(coesfeld, "integrationen", months(2023, 7, 1, 400))
     put_figures(coesfeld, "elb", months(2023, 7, 1, 10000))
@@ -349,3 +351,21 @@ def test_export_judges_the_version_in_force_like_the_page(
 def test_providers_get_404_for_the_export(request, client_for, user_fixture):
     client = client_for(request.getfixturevalue(user_fixture))
     assert client.get(reverse("overview_export", args=[2023, "csv"])).status_code == 404
+
+
+def test_years_in_force_are_the_years_of_the_versions_in_force(
+    ministry_user, coesfeld, borken
+):
+    """The start page's cheap query names the same years as ``in_force``."""
+    for provider, year, status in [
+        (coesfeld, 2022, "draft"),
+        (coesfeld, 2023, "negotiation"),
+        (borken, 2024, "final"),
+        (borken, 2025, "draft"),
+    ]:
+        factories.set_status(factories.agreement(provider, year), status)
+    _signed(factories.agreement(borken, 2021), ministry_user)
+    visible = Agreement.objects.visible_to(ministry_user)
+    expected = set(visible.in_force().values_list("year", flat=True))
+    assert expected == {2021, 2023, 2024}
+    assert visible.years_in_force() == expected

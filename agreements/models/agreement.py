@@ -285,6 +285,26 @@ class AgreementQuerySet(LockedQuerySet):
             & ~Exists(newer.filter(status__in=pending))
         )
 
+    def years_in_force(self):
+        """The years in which at least one agreement has a version in force.
+
+        A provider's year has a version in force exactly when one of its
+        versions is signed, final or under negotiation (``in_force`` then
+        picks one of them), so no correlated subquery is needed: the start
+        page asks this on every request.
+        """
+        in_force_statuses = [
+            AgreementStatus.SIGNED,
+            AgreementStatus.FINAL,
+            AgreementStatus.NEGOTIATION,
+        ]
+        return set(
+            self.filter(status__in=in_force_statuses)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
+
 
 def _agreement_file_path(instance, prefix):
     """``zielvereinbarungen/05558/2014-fassung-1/archiv-<random>.pdf``.
