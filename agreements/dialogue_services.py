@@ -227,6 +227,7 @@ def dialogue_delete(*, dialogue, acting_user):
 @transaction.atomic
 def dialogue_comment_add(*, dialogue, text, acting_user, target=None):
     """The Jobcenter explains a target or comments on the report."""
+    dialogue = _lock(dialogue)
     _require(policy.can_comment_dialogue(acting_user, dialogue))
     _require_step(dialogue, "comment")
     if not (text or "").strip():
@@ -264,6 +265,7 @@ def dialogue_minutes_record(*, dialogue, minutes, acting_user):
 @transaction.atomic
 def action_agree(*, dialogue, description, owner, due_on, acting_user):
     """An action agreed in ``dialogue``; open until a later dialogue closes it."""
+    dialogue = _lock(dialogue)  # its status now, not when the form was opened
     _require(policy.can_edit_dialogues(acting_user, dialogue.agreement))
     _require_step(
         dialogue,
@@ -280,6 +282,7 @@ def action_agree(*, dialogue, description, owner, due_on, acting_user):
 @transaction.atomic
 def action_status_set(*, action, status, note, dialogue, acting_user):
     """Close (done, dropped) or reopen ``action`` in ``dialogue``."""
+    dialogue = _lock(dialogue)  # first the dialogue, then the action, as cancel
     action = AgreedAction.objects.select_for_update().get(pk=action.pk)
     _require(policy.can_edit_dialogues(acting_user, dialogue.agreement))
     same_provider = (
