@@ -6,7 +6,17 @@ changed by the services only, never in the admin."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agreement, FocusArea, Goal, Party, Target
+from .models import (
+    AgreedAction,
+    Agreement,
+    DialogueComment,
+    DialogueReportVersion,
+    FocusArea,
+    Goal,
+    Party,
+    SteeringDialogue,
+    Target,
+)
 from .models.focus import locked_years
 
 
@@ -105,3 +115,58 @@ class FocusAreaAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+# The steering year: dialogues, their reports, comments and agreed actions are
+# written on the app's own pages (services with policy checks and history);
+# here they are only shown, with their history.
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SteeringDialogue)
+class SteeringDialogueAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "held_on", "status", "report_prepared_at"]
+    list_filter = ["status", "agreement__year", "agreement__provider"]
+    list_select_related = ["agreement__provider"]
+    search_fields = ["agreement__provider__name", "place", "cancel_reason"]
+    date_hierarchy = "held_on"
+    readonly_fields = [
+        "report_pdf",
+        "report_sha256",
+        "report_prepared_at",
+        "report_as_of",
+    ]
+
+
+@admin.register(DialogueReportVersion)
+class DialogueReportVersionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "dialogue", "as_of", "replaced_at", "sha256"]
+    list_select_related = ["dialogue__agreement__provider"]
+    readonly_fields = ["file", "sha256", "prepared_at", "replaced_at"]
+
+
+@admin.register(DialogueComment)
+class DialogueCommentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "dialogue", "target", "author", "created_at"]
+    list_select_related = ["dialogue__agreement__provider", "author", "target"]
+
+
+@admin.register(AgreedAction)
+class AgreedActionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "owner", "due_on", "status", "dialogue", "closed_in"]
+    list_filter = ["status"]
+    list_select_related = [
+        "dialogue__agreement__provider",
+        "closed_in__agreement__provider",
+    ]
+    search_fields = ["description", "owner", "note"]

@@ -56,6 +56,22 @@ class MinutesForm(forms.Form):
         self.helper = _helper()
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Absage"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Steht beim Dialog in der Liste, z. B. „Landrätin erkrankt, neuer "
+            "Termin folgt“."
+        ),
+        error_messages={"required": _("Bitte den Grund der Absage angeben.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class CommentForm(forms.Form):
     target = forms.TypedChoiceField(
         label=_("Bezug"),

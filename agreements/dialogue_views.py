@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +24,7 @@ from . import dialogue_services as services
 from .dialogue_forms import (
     ActionForm,
     ActionStatusForm,
+    CancelForm,
     CommentForm,
     DialogueForm,
     MinutesForm,
@@ -34,7 +37,7 @@ from .models import (
     SteeringDialogue,
     Target,
 )
-from .reports import carried_over_actions, dialogue_number
+from .reports import carried_over_actions, dialogue_number, numbered
 
 TEMPLATES = "agreements/dialogues/"
 USUAL_DIALOGUES = 2  # "in der Regel zwei Steuerungsdialoge" (both seeds)
@@ -65,8 +68,14 @@ def _require(allowed):
         raise PermissionDenied(_("Sie dürfen diesen Schritt nicht ausführen."))
 
 
-def _numbered(dialogues):
-    return [(number, dialogue) for number, dialogue in enumerate(dialogues, 1)]
+def _refused(request, dialogue, step):
+    """Back to a cancelled dialogue, with why, when ``step`` is closed there."""
+    if dialogue.is_cancelled and not dialogue.step_open(step):
+        messages.error(
+            request, _("Der Dialog ist abgesagt; er wird nicht mehr bearbeitet.")
+        )
+        return redirect(dialogue)
+    return None
 
 
 def dialogue_list(request, pk):
@@ -84,7 +93,7 @@ def dialogue_list(request, pk):
         {
             "agreement": agreement,
             "in_force": in_force,
-            "dialogues": _numbered(dialogues),
+            "dialogues": numbered(dialogues),
             "can_edit": in_force is not None
             and policy.can_edit_dialogues(request.user, in_force),
         },
@@ -113,13 +122,19 @@ def dialogue_create(request, pk):
 def dialogue_update(request, pk, dialogue_pk):
     agreement, dialogue = _dialogue(request, pk, dialogue_pk)
     _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    if refused := _refused(request, dialogue, "update"):
+        return refused
     form = DialogueForm(request.POST or None, instance=dialogue)
     if request.method == "POST" and form.is_valid():
-        services.dialogue_update(
-            dialogue=dialogue, acting_user=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Der Termin ist gespeichert."))
-        return redirect(dialogue)
+        try:
+            services.dialogue_update(
+                dialogue=dialogue, acting_user=request.user, **form.cleaned_data
+            )
+        except services.DialogueStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Der Termin ist gespeichert."))
+            return redirect(dialogue)
     return render(
         request,
         TEMPLATES + "form.html",
@@ -133,6 +148,7 @@ def dialogue_detail(request, pk, dialogue_pk):
     comments = list(dialogue.comments.select_related("author", "target__goal"))
     prepared_at = dialogue.report_prepared_at
     can_edit = policy.can_edit_dialogues(user, dialogue.agreement)
+    can_edit = can_edit and not dialogue.is_cancelled
     return render(
         request,
         TEMPLATES + "detail.html",
@@ -150,8 +166,12 @@ def dialogue_detail(request, pk, dialogue_pk):
             ],
             "actions": list(dialogue.actions.select_related("closed_in")),
             "carried_over": carried_over_actions(dialogue),
+            "report_versions": list(dialogue.report_versions.all()),
             "can_edit": can_edit,
             "can_comment": policy.can_comment_dialogue(user, dialogue),
+            "can_prepare_again": policy.can_prepare_dialogue_again(user, dialogue),
+            "can_cancel": policy.can_cancel_dialogue(user, dialogue),
+            "can_delete": policy.can_delete_dialogue(user, dialogue),
         },
     )
 
@@ -175,20 +195,129 @@ def dialogue_prepare(request, pk, dialogue_pk):
     return redirect(dialogue)
 
 
+@require_POST
+def dialogue_prepare_again(request, pk, dialogue_pk):
+    """A new report before the meeting; the earlier one stays downloadable."""
+    dialogue = _dialogue(request, pk, dialogue_pk)[1]
+    _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    try:
+        services.dialogue_prepare_again(dialogue=dialogue, acting_user=request.user)
+    except services.DialogueStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "Der Fortschrittsbericht ist neu erstellt. Die frühere Fassung "
+                "bleibt unverändert erhalten und ist unten aufgeführt."
+            ),
+        )
+    return redirect(f"{dialogue.get_absolute_url()}#bericht")
+
+
+def _report_filename(agreement, dialogue, prepared_at=None):
+    name = slugify(agreement.provider.short_name).title() or "Traeger"
+    suffix = ""
+    if prepared_at is not None:
+        suffix = f"-Fassung-{timezone.localtime(prepared_at):%Y-%m-%d-%H%M}"
+    return (
+        f"Fortschrittsbericht-{agreement.year}-{name}-"
+        f"{dialogue.held_on:%Y-%m-%d}{suffix}.pdf"
+    )
+
+
 def dialogue_report(request, pk, dialogue_pk):
     """The report exactly as stored when the dialogue was prepared."""
     agreement, dialogue = _dialogue(request, pk, dialogue_pk)
     if not dialogue.report_pdf:
         raise Http404(_("Für diesen Dialog ist noch kein Bericht erstellt."))
-    name = slugify(agreement.provider.short_name).title() or "Traeger"
     return FileResponse(
         dialogue.report_pdf.open("rb"),
         as_attachment=True,
-        filename=(
-            f"Fortschrittsbericht-{agreement.year}-{name}-"
-            f"{dialogue.held_on:%Y-%m-%d}.pdf"
-        ),
+        filename=_report_filename(agreement, dialogue),
         content_type="application/pdf",
+    )
+
+
+def dialogue_report_version(request, pk, dialogue_pk, version_pk):
+    """An earlier report of the dialogue, exactly as it was stored."""
+    agreement, dialogue = _dialogue(request, pk, dialogue_pk)
+    version = get_object_or_404(dialogue.report_versions, pk=version_pk)
+    return FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=_report_filename(agreement, dialogue, version.prepared_at),
+        content_type="application/pdf",
+    )
+
+
+def dialogue_cancel(request, pk, dialogue_pk):
+    """Confirm with a reason that the dialogue does not take place."""
+    agreement, dialogue = _dialogue(request, pk, dialogue_pk)
+    _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    refusal = services.dialogue_cancel_refusal(dialogue)
+    if refusal and request.method != "POST":
+        messages.error(request, refusal)
+        return redirect(dialogue)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.dialogue_cancel(
+                dialogue=dialogue,
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except services.DialogueStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Der Steuerungsdialog ist abgesagt. Offene Maßnahmen werden "
+                    "im nächsten Dialog wieder aufgerufen."
+                ),
+            )
+            return redirect(dialogue)
+    return render(
+        request,
+        TEMPLATES + "cancel.html",
+        {
+            "agreement": agreement,
+            "dialogue": dialogue,
+            "number": dialogue_number(dialogue),
+            "form": form,
+        },
+    )
+
+
+def dialogue_delete(request, pk, dialogue_pk):
+    """Confirm, then delete a dialogue planned by mistake."""
+    agreement, dialogue = _dialogue(request, pk, dialogue_pk)
+    _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    if request.method == "POST":
+        try:
+            services.dialogue_delete(dialogue=dialogue, acting_user=request.user)
+        except services.DialogueStateError as error:
+            messages.error(request, str(error))
+            return redirect(dialogue)
+        messages.success(
+            request,
+            _("Der Steuerungsdialog am %(date)s ist gelöscht.")
+            % {"date": date_format(dialogue.held_on, "j.n.Y")},
+        )
+        return redirect("agreements:dialogues", pk=agreement.pk)
+    refusal = services.dialogue_delete_refusal(dialogue)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(dialogue)
+    return render(
+        request,
+        TEMPLATES + "delete.html",
+        {
+            "agreement": agreement,
+            "dialogue": dialogue,
+            "number": dialogue_number(dialogue),
+        },
     )
 
 
@@ -218,6 +347,8 @@ def dialogue_comment(request, pk, dialogue_pk):
 def dialogue_minutes(request, pk, dialogue_pk):
     agreement, dialogue = _dialogue(request, pk, dialogue_pk)
     _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    if refused := _refused(request, dialogue, "minute"):
+        return refused
     form = MinutesForm(request.POST or None, initial={"minutes": dialogue.minutes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -241,6 +372,8 @@ def dialogue_minutes(request, pk, dialogue_pk):
 def action_create(request, pk, dialogue_pk):
     agreement, dialogue = _dialogue(request, pk, dialogue_pk)
     _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    if refused := _refused(request, dialogue, "agree_action"):
+        return refused
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,6 +402,8 @@ def action_status(request, pk, dialogue_pk, action_pk):
         pk=action_pk,
     )
     _require(policy.can_edit_dialogues(request.user, dialogue.agreement))
+    if refused := _refused(request, dialogue, "close_action"):
+        return refused
     form = ActionStatusForm(
         request.POST or None,
         initial={
@@ -336,11 +471,12 @@ def dialogue_year(request, year):
 
 
 def _year_row(agreement, dialogues, open_actions):
-    held = [d for d in dialogues if d.status == DialogueStatus.HELD]
+    statuses = Counter(dialogue.status for dialogue in dialogues)
     return {
         "agreement": agreement,
-        "dialogues": _numbered(dialogues),
-        "held": len(held),
-        "planned": len(dialogues) - len(held),
+        "dialogues": numbered(dialogues),
+        "held": statuses[DialogueStatus.HELD],
+        "planned": statuses[DialogueStatus.PLANNED] + statuses[DialogueStatus.PREPARED],
+        "cancelled": statuses[DialogueStatus.CANCELLED],
         "open_actions": open_actions.get(agreement.provider_id, 0),
     }

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ActionStatus, AgreedAction
+from .models import ActionStatus, AgreedAction, DialogueStatus
 from .pdf import html_to_pdf
 from .presentation import progress_view
 from .progress import agreement_progress
@@ -44,9 +44,16 @@ class ReportDocument:
 
 
 def dialogue_number(dialogue):
-    """1 for the provider's first dialogue of the year, 2 for the second …"""
-    earlier = type(dialogue).objects.of_year(
-        dialogue.agreement.provider_id, dialogue.agreement.year
+    """1 for the provider's first dialogue of the year, 2 for the second …
+
+    Cancelled dialogues are not counted and have no number (None).
+    """
+    if dialogue.is_cancelled:
+        return None
+    earlier = (
+        type(dialogue)
+        .objects.of_year(dialogue.agreement.provider_id, dialogue.agreement.year)
+        .exclude(status=DialogueStatus.CANCELLED)
     )
     return (
         earlier.filter(held_on__lt=dialogue.held_on).count()
@@ -55,12 +62,26 @@ def dialogue_number(dialogue):
     )
 
 
+def numbered(dialogues):
+    """``(number, dialogue)`` for dialogues in order; cancelled ones get None."""
+    rows, number = [], 0
+    for dialogue in dialogues:
+        if not dialogue.is_cancelled:
+            number += 1
+        rows.append((None if dialogue.is_cancelled else number, dialogue))
+    return rows
+
+
 def carried_over_actions(dialogue):
     """Actions of earlier dialogues of the provider still open, or closed here.
 
     An action reappears in every later dialogue until one of them closes it;
-    the dialogue that closes it still shows it, with its new status.
+    the dialogue that closes it still shows it, with its new status. A
+    cancelled dialogue takes up none: they pass on to the next one, with the
+    actions agreed in it, if any.
     """
+    if dialogue.is_cancelled:
+        return []
     provider = dialogue.agreement.provider_id
     earlier = AgreedAction.objects.filter(dialogue__agreement__provider=provider)
     earlier = earlier.exclude(dialogue=dialogue).filter(

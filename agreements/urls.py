@@ -178,6 +178,26 @@ urlpatterns += [
         name="dialogue_report",
     ),
     path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/neu-erstellen/",
+        dialogue_views.dialogue_prepare_again,
+        name="dialogue_prepare_again",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/berichte/<int:version_pk>.pdf",
+        dialogue_views.dialogue_report_version,
+        name="dialogue_report_version",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/absagen/",
+        dialogue_views.dialogue_cancel,
+        name="dialogue_cancel",
+    ),
+    path(
+        "<int:pk>/dialoge/<int:dialogue_pk>/loeschen/",
+        dialogue_views.dialogue_delete,
+        name="dialogue_delete",
+    ),
+    path(
         "<int:pk>/dialoge/<int:dialogue_pk>/anmerkung/",
         dialogue_views.dialogue_comment,
         name="dialogue_comment",

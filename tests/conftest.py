@@ -20,6 +20,7 @@ from pypdf import PdfWriter
 
 from agreements import services
 from agreements.models import Goal, Target, TargetKind
+from tests import factories
 from zielsteuerung.accounts.models import (
     Organisation,
     OrganisationKind,
@@ -289,6 +290,31 @@ def months(first_year, first_month, count, value):
         index = first_year * 12 + first_month - 1 + offset
         result[datetime.date(index // 12, index % 12 + 1, 1)] = value
     return result
+
+
+@pytest.fixture
+def year_agreement(coesfeld, put_figures):
+    """Coesfeld 2023 in negotiation (in force): integrations +12.6 %, K2 ≥ 10 %.
+
+    With figures up to May 2023 (t-3 to March): the steering dialogues' year.
+    """
+    agreement = factories.agreement(coesfeld, 2023)
+    goal = factories.goal(agreement, number="II", title="Integration")
+    factories.change_target(goal, "integrationen", "12.6", label="Integrationen")
+    factories.level_target(goal, "k2", "10")
+    put_figures(
+        coesfeld,
+        "integrationen",
+        months(2022, 1, 12, 100) | months(2023, 1, 5, 110),
+    )
+    put_figures(coesfeld, "elb", months(2021, 12, 18, 10000))
+    factories.reporting_months(
+        coesfeld, datetime.date(2023, 1, 1), datetime.date(2023, 3, 1), "t3"
+    )
+    factories.reporting_months(
+        coesfeld, datetime.date(2023, 4, 1), datetime.date(2023, 5, 1), "t0"
+    )
+    return agreement
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

@@ -24,28 +24,6 @@ JUNE = datetime.date(2023, 6, 20)
 OCTOBER = datetime.date(2023, 10, 17)
 
 
-@pytest.fixture
-def year_agreement(coesfeld, put_figures):
-    """Coesfeld 2023 in negotiation (in force): integrations +12.6 %, K2 ≥ 10 %."""
-    agreement = factories.agreement(coesfeld, 2023)
-    goal = factories.goal(agreement, number="II", title="Integration")
-    factories.change_target(goal, "integrationen", "12.6", label="Integrationen")
-    factories.level_target(goal, "k2", "10")
-    put_figures(
-        coesfeld,
-        "integrationen",
-        months(2022, 1, 12, 100) | months(2023, 1, 5, 110),
-    )
-    put_figures(coesfeld, "elb", months(2021, 12, 18, 10000))
-    factories.reporting_months(
-        coesfeld, datetime.date(2023, 1, 1), datetime.date(2023, 3, 1), "t3"
-    )
-    factories.reporting_months(
-        coesfeld, datetime.date(2023, 4, 1), datetime.date(2023, 5, 1), "t0"
-    )
-    return agreement
-
-
 def _plan(agreement, user, day=JUNE):
     return services.dialogue_plan(
         agreement=agreement,

@@ -48,6 +48,7 @@ from .dialogue import (
     ActionStatus,
     AgreedAction,
     DialogueComment,
+    DialogueReportVersion,
     DialogueStatus,
     SteeringDialogue,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "AnnexKind",
     "Comparator",
     "DialogueComment",
+    "DialogueReportVersion",
     "DialogueStatus",
     "FocusArea",
     "FocusAreaLockedError",

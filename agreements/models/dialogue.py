@@ -2,10 +2,14 @@
 
 Usually two a year per agreement. A dialogue is planned (date, place,
 participants), then prepared: its progress report is rendered once as PDF
-and the bytes are kept with their SHA-256, never rendered again. After the
-meeting the ministry records the minutes and the agreed actions; an action
-stays open, and reappears in every later dialogue of the provider, until it
-is marked done or dropped.
+and the bytes are kept with their SHA-256, never rendered again. Until the
+meeting the ministry may prepare it again on purpose; the earlier report is
+kept as a ``DialogueReportVersion``, never overwritten. After the meeting the
+ministry records the minutes and the agreed actions; an action stays open,
+and reappears in every later dialogue of the provider, until it is marked
+done or dropped. A dialogue that does not take place is cancelled with a
+reason (it stays in the list, its actions pass on to the next one); one
+planned by mistake may be deleted while nothing rests on it.
 
 Dialogues are progress data, not content of the agreement: they are never
 locked by its signature. Each belongs to the version in force of its year
@@ -29,6 +33,27 @@ class DialogueStatus(models.TextChoices):
     PLANNED = "planned", _("Geplant")
     PREPARED = "prepared", _("Vorbereitet")
     HELD = "held", _("Durchgeführt")
+    CANCELLED = "cancelled", _("Abgesagt")
+
+
+# The one table of what may be done with a dialogue in which status: the
+# policy asks it (``dialogue.step_open``), the services refuse otherwise.
+_PLANNED, _PREPARED, _HELD = (
+    DialogueStatus.PLANNED,
+    DialogueStatus.PREPARED,
+    DialogueStatus.HELD,
+)
+DIALOGUE_STEPS = {
+    "update": {_PLANNED, _PREPARED, _HELD},
+    "prepare": {_PLANNED},
+    "prepare_again": {_PREPARED},
+    "comment": {_PLANNED, _PREPARED},
+    "minute": {_PREPARED, _HELD},
+    "agree_action": {_PREPARED, _HELD},
+    "close_action": {_PLANNED, _PREPARED, _HELD},
+    "cancel": {_PLANNED, _PREPARED},
+    "delete": {_PLANNED},
+}
 
 
 class ActionStatus(models.TextChoices):
@@ -44,6 +69,10 @@ def report_path(instance, filename):
         f"dialoge/{agreement.provider.regional_key}/{agreement.year}/"
         f"bericht-{secrets.token_hex(8)}.pdf"
     )
+
+
+def report_version_path(instance, filename):
+    return report_path(instance.dialogue, filename)
 
 
 class SteeringDialogueQuerySet(models.QuerySet):
@@ -75,6 +104,7 @@ class SteeringDialogue(models.Model):
         default=DialogueStatus.PLANNED,
     )
     minutes = models.TextField(_("Protokoll"), blank=True)
+    cancel_reason = models.TextField(_("Grund der Absage"), blank=True)
     report_pdf = models.FileField(
         _("Fortschrittsbericht"), upload_to=report_path, blank=True, editable=False
     )
@@ -98,8 +128,13 @@ class SteeringDialogue(models.Model):
         ordering = ["held_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="planned") | ~Q(report_sha256=""),
+                condition=Q(status__in=["planned", "cancelled"]) | ~Q(report_sha256=""),
                 name="prepared_dialogue_has_report",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="cancelled") & ~Q(cancel_reason=""))
+                | (~Q(status="cancelled") & Q(cancel_reason="")),
+                name="cancelled_dialogue_has_reason",
             ),
         ]
 
@@ -120,8 +155,56 @@ class SteeringDialogue(models.Model):
     def is_held(self):
         return self.status == DialogueStatus.HELD
 
+    @property
+    def is_cancelled(self):
+        return self.status == DialogueStatus.CANCELLED
+
+    def step_open(self, step):
+        """Whether ``step`` may be taken in the current status (``DIALOGUE_STEPS``)."""
+        return self.status in DIALOGUE_STEPS[step]
+
     def participant_lines(self):
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+
+class DialogueReportVersion(models.Model):
+    """An earlier progress report of a dialogue, kept when it was prepared again.
+
+    The file is the one stored then, moved here unchanged: served through the
+    dialogue's pages only, never raw from the media folder.
+    """
+
+    dialogue = models.ForeignKey(
+        SteeringDialogue,
+        verbose_name=_("Steuerungsdialog"),
+        on_delete=models.PROTECT,
+        related_name="report_versions",
+    )
+    file = models.FileField(
+        _("Fortschrittsbericht"), upload_to=report_version_path, editable=False
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    prepared_at = models.DateTimeField(_("Erstellt am"), editable=False)
+    as_of = models.DateField(_("Monatswerte bis"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("Ersetzt am"), editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Frühere Fassung des Fortschrittsberichts")
+        verbose_name_plural = _("Frühere Fassungen des Fortschrittsberichts")
+        ordering = ["prepared_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sha256=""),
+                name="report_version_has_sha256",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Bericht vom %(date)s") % {
+            "date": self.prepared_at.strftime("%d.%m.%Y %H:%M")
+        }
 
 
 class DialogueComment(models.Model):

@@ -206,3 +206,59 @@ def test_a_steering_year_from_dialogue_to_closed_year(page, browser, live_server
     expect(row.get_by_role("cell").nth(0)).to_have_text("2")  # held
     check_accessibility(page)
     screenshot(page, "dialogues-of-the-year")
+
+
+def test_a_dialogue_prepared_again_then_cancelled_and_one_deleted(
+    page, live_server, demo
+):
+    """Prepare again keeps the earlier report; cancel needs a reason; a
+    dialogue planned by mistake is deleted. axe on every new page."""
+    borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
+    login(page, "ministerium", DEMO_PASSWORD)
+    page.goto(f"{borken.get_absolute_url()}dialoge/neu/")
+    field(page, "Datum").fill("2023-10-17")
+    field(page, "Ort").fill("Borken, Kreishaus")
+    field(page, "Teilnehmende").fill("Maria Schneider, MAGS NRW")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("button", name="Dialog vorbereiten: Bericht erstellen").click()
+    first_hash = page.locator("code.archive-hash").inner_text().strip()
+    page.get_by_role("button", name="Bericht neu erstellen").click()
+    expect(page.get_by_role("status")).to_contain_text("neu erstellt")
+    expect(page.get_by_role("heading", name="Frühere Fassungen")).to_be_visible()
+    expect(page.locator("code.archive-hash").nth(1)).to_have_text(first_hash)
+    check_accessibility(page)
+    earlier = _download(page, re.compile("^Bericht vom "))
+    assert hashlib.sha256(earlier).hexdigest() == first_hash
+
+    page.get_by_role("link", name="Dialog absagen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Steuerungsdialog absagen"
+    )
+    check_accessibility(page)
+    page.get_by_role("button", name="Dialog absagen").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Bitte den Grund der Absage angeben."
+    )
+    check_accessibility(page)
+    field(page, "Grund der Absage").fill("Landrat verhindert, neuer Termin folgt.")
+    page.get_by_role("button", name="Dialog absagen").click()
+    expect(page.get_by_role("status").first).to_contain_text("abgesagt")
+    expect(page.get_by_text("Dieser Dialog ist abgesagt.")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Alle Dialoge des Jahres").click()
+    expect(page.get_by_role("table")).to_contain_text("Abgesagt")
+    expect(page.get_by_role("table")).to_contain_text("Landrat verhindert")
+    check_accessibility(page)
+    screenshot(page, "dialogue-cancelled")
+
+    page.get_by_role("link", name="Steuerungsdialog planen").click()
+    field(page, "Datum").fill("2023-11-30")
+    field(page, "Ort").fill("Versehen")
+    field(page, "Teilnehmende").fill("Niemand")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("link", name="Dialog löschen").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Endgültig löschen").click()
+    expect(page.get_by_role("status")).to_contain_text("ist gelöscht")
+    expect(page.get_by_role("table")).not_to_contain_text("Versehen")

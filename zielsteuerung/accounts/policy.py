@@ -121,7 +121,10 @@ def can_edit_land_targets(user):
 # Steering dialogues and the year-end result (progress data, never locked by
 # the signature). Everyone who sees the agreement reads its dialogues and
 # downloads their reports; the ministry's editors plan, prepare and minute
-# them; the provider's own editors comment before the meeting.
+# them, cancel them or delete one planned by mistake (which step is open in
+# which status: ``agreements.models.DIALOGUE_STEPS``, asked through
+# ``dialogue.step_open``); the provider's own editors comment before the
+# meeting.
 
 
 def can_edit_dialogues(user, agreement):
@@ -130,13 +133,28 @@ def can_edit_dialogues(user, agreement):
 
 
 def can_comment_dialogue(user, dialogue):
-    """The provider's own editors, until the dialogue has been held."""
+    """The provider's own editors, until the dialogue is held or cancelled."""
     return (
         is_editor(user)
         and not is_ministry_user(user)
         and user.organisation_id == dialogue.agreement.provider_id
-        and not dialogue.is_held
+        and dialogue.step_open("comment")
     )
+
+
+def can_prepare_dialogue_again(user, dialogue):
+    """A new report before the meeting; the earlier one is kept."""
+    return _steers(user, dialogue.agreement) and dialogue.step_open("prepare_again")
+
+
+def can_cancel_dialogue(user, dialogue):
+    """Call off a planned or prepared dialogue, with a reason."""
+    return _steers(user, dialogue.agreement) and dialogue.step_open("cancel")
+
+
+def can_delete_dialogue(user, dialogue):
+    """Remove a dialogue planned by mistake (no report yet)."""
+    return _steers(user, dialogue.agreement) and dialogue.step_open("delete")
 
 
 def can_see_dialogue_year(user):
