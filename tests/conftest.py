@@ -339,3 +339,22 @@ def _empty_cache(request):
             return
         request.getfixturevalue("_django_db_helper")
     cache.clear()
+
+
+def end_other_database_sessions():
+    """End the sessions of server or worker processes a test started and stopped.
+
+    PostgreSQL notices a client that was killed, or that exited holding a
+    persistent connection, only in its own time: end those sessions now, as
+    the server eventually would (else the test database cannot be dropped at
+    the end of the run). Each xdist worker has a test database of its own.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -31,6 +31,7 @@ from indicators import staging
 from indicators.elements import ensure_default_elements
 from indicators.jobs import report_json
 from indicators.models import DataElement, MonthlyValue, StagedImport
+from tests.conftest import end_other_database_sessions
 from tests.test_shared_cache import ROOT
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
 from zielsteuerung.jobs.models import Job, JobStatus, PeriodicRun
@@ -144,19 +145,6 @@ def _run_worker_until_idle(tmp_path):
         assert worker.returncode == 0, err
 
 
-def _end_orphaned_sessions():
-    """PostgreSQL notices a killed client only when it next writes to it: end
-    the dead worker's session now, as the server eventually would (else the
-    test database cannot be dropped at the end of the run)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-
-
 def _job_state(url, job_id):
     if url.startswith("sqlite:///"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
@@ -257,7 +245,7 @@ def test_a_job_whose_worker_died_is_tried_again(
             time.sleep(0.05)
         os.killpg(worker.pid, signal.SIGKILL)  # the worker dies mid-import
         worker.wait(timeout=20)
-        _end_orphaned_sessions()
+        end_other_database_sessions()
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.RUNNING, 1)
     assert not MonthlyValue.objects.exists()  # all or nothing
