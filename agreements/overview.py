@@ -31,7 +31,7 @@ from indicators.registry import Aspect
 from indicators.selectors import (
     FIGURE_VERSION_TABLES,
     highest_ids,
-    pooled_series_for,
+    pooled_series_by_group,
     providers_with_figures,
 )
 from zielsteuerung.accounts import policy
@@ -269,36 +269,46 @@ def _attach_year_end_results(rows):
 def _land_rows(columns, agreements, providers, year, as_of):
     """The Land over all providers with figures, and over those with agreements."""
     with_figures = sorted(providers_with_figures(providers, year))
-    with_agreement = [a.provider_id for a in agreements]
+    with_agreement = sorted(a.provider_id for a in agreements)
+    cells = _land_cells(
+        columns, {"figures": with_figures, "agreement": with_agreement}, year, as_of
+    )
     return [
         LandRow(
             _("Land insgesamt"),
             _("alle %(n)s Träger mit Monatswerten") % {"n": len(with_figures)},
-            _land_cells(columns, with_figures, year, as_of),
+            cells["figures"],
         ),
         LandRow(
             _("Träger mit Zielvereinbarung"),
             _("%(n)s Träger mit geltender Vereinbarung %(year)s")
             % {"n": len(with_agreement), "year": year},
-            _land_cells(columns, with_agreement, year, as_of),
+            cells["agreement"],
         ),
     ]
 
 
-def _land_cells(columns, provider_ids, year, as_of):
-    """Each column over the pooled figures of ``provider_ids``: one query."""
-    if as_of is None or not provider_ids:
-        return [LandCell(column) for column in columns]
-    codes = {code for column in columns for code in column.info.elements}
-    first, last = series_window(year)
-    pooled = pooled_series_for(provider_ids, codes, first, last)
-    return [
-        LandCell(
-            column,
-            land_value(column.info, column.aspect, pooled, year, as_of.month),
-        )
-        for column in columns
-    ]
+def _land_cells(columns, groups, year, as_of):
+    """Each column over the pooled figures of each group of providers: one query."""
+    groups = {name: ids for name, ids in groups.items() if ids}
+    pooled = {}
+    if as_of is not None and groups:
+        codes = {code for column in columns for code in column.info.elements}
+        first, last = series_window(year)
+        pooled = pooled_series_by_group(groups, codes, first, last)
+    return defaultdict(
+        lambda: [LandCell(column) for column in columns],
+        {
+            name: [
+                LandCell(
+                    column,
+                    land_value(column.info, column.aspect, series, year, as_of.month),
+                )
+                for column in columns
+            ]
+            for name, series in pooled.items()
+        },
+    )
 
 
 def _contribution(progress):

@@ -15,6 +15,7 @@ time of the revision are kept beside the new ones and shown on the pages.
 
 import datetime
 import hashlib
+from collections import namedtuple
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -47,6 +48,17 @@ _RESULT_FIELDS = [
     "previous_status",
     "revised_at",
 ]
+
+
+# A stored result as read for judging: plain values, no model instance (the
+# overview reads thousands; building TargetResult instances took most of it).
+_Stored = namedtuple("_Stored", ["target_id", *_RESULT_FIELDS])
+
+
+def _stored_results(target_ids):
+    """``{target_id: _Stored}`` of the stored results of ``target_ids``: one query."""
+    rows = TargetResult.objects.filter(pk__in=target_ids).values_list(*_Stored._fields)
+    return {row[0]: _Stored._make(row) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,7 @@ def current_results(entries, year, *, series=None, statuses=None, now=None):
     rules = {target.pk: target.rule() for target, _provider in entries}
     keys = {pk: rule_key(rule, year) for pk, rule in rules.items()}
     versions = figures_versions({provider for _target, provider in entries})
-    stored = TargetResult.objects.in_bulk([target.pk for target, _p in entries])
+    stored = _stored_results([target.pk for target, _p in entries])
     stale = [
         (target, provider)
         for target, provider in entries

@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from .models import FiguresVersion, MonthlyValue, MonthlyValueChange, ReportingMonth
 
@@ -41,21 +41,45 @@ def pooled_series_for(providers, codes, first, last):
     every provider has a value (the number of values equals the number of
     providers), so a Land value never rests on part of the providers.
     """
-    provider_ids = [getattr(p, "pk", p) for p in providers]
+    return pooled_series_by_group({None: providers}, codes, first, last)[None]
+
+
+def pooled_series_by_group(groups, codes, first, last):
+    """``pooled_series_for`` of several groups of providers in one query.
+
+    ``groups`` maps a name to providers (or ids); the answer maps each name
+    to its pooled series. One pass over the values of all groups, each sum
+    and count restricted to its group (the overview's two Land rows).
+    """
+    groups = {
+        name: sorted({getattr(p, "pk", p) for p in providers})
+        for name, providers in groups.items()
+    }
+    pooled = {name: defaultdict(dict) for name in groups}
+    wanted = {pk for ids in groups.values() for pk in ids}
+    if not wanted:
+        return pooled
+    aggregates = {}
+    for index, ids in enumerate(groups.values()):
+        within = Q(provider_id__in=ids)
+        aggregates[f"total_{index}"] = Sum("value", filter=within)
+        aggregates[f"count_{index}"] = Count("id", filter=within)
     rows = (
         MonthlyValue.objects.filter(
-            provider_id__in=provider_ids,
+            provider_id__in=sorted(wanted),
             element__code__in=list(codes),
             month__gte=first,
             month__lte=last,
         )
-        .values_list("element__code", "sex", "month")
-        .annotate(total=Sum("value"), count=Count("id"))
+        .values("element__code", "sex", "month")
+        .annotate(**aggregates)
+        .order_by()
     )
-    pooled = defaultdict(dict)
-    for code, sex, month, total, count in rows:
-        if count == len(provider_ids):
-            pooled[(code, sex)][month] = total
+    for row in rows:
+        key = (row["element__code"], row["sex"])
+        for index, (name, ids) in enumerate(groups.items()):
+            if ids and row[f"count_{index}"] == len(ids):
+                pooled[name][key][row["month"]] = row[f"total_{index}"]
     return pooled
 
 

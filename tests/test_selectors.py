@@ -53,3 +53,26 @@ def test_series_for_loads_all_series_in_one_query(
         1,
     )
     assert quota.value == Decimal(5)
+
+
+def test_pooled_series_of_several_groups_in_one_query(
+    coesfeld, borken, django_assert_num_queries
+):
+    """Each group sums its own providers; a month missing for one is left out."""
+    from indicators.selectors import pooled_series_by_group, pooled_series_for
+
+    ensure_default_elements()
+    jan, feb = datetime.date(2023, 1, 1), datetime.date(2023, 2, 1)
+    _value(coesfeld, jan, "integrationen", 50)
+    _value(borken, jan, "integrationen", 70)
+    _value(coesfeld, feb, "integrationen", 40)  # Borken has no February
+    groups = {"both": [coesfeld, borken], "coesfeld": [coesfeld.pk], "none": []}
+    with django_assert_num_queries(1):
+        pooled = pooled_series_by_group(groups, {"integrationen"}, jan, feb)
+    key = ("integrationen", Sex.TOTAL)
+    assert pooled["both"][key] == {jan: Decimal(120)}
+    assert pooled["coesfeld"][key] == {jan: Decimal(50), feb: Decimal(40)}
+    assert pooled["none"] == {}
+    for name in ("both", "coesfeld"):
+        alone = pooled_series_for(groups[name], {"integrationen"}, jan, feb)
+        assert alone == pooled[name]
