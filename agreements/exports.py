@@ -85,15 +85,18 @@ def _provider_row(row, columns, year):
             note = revision_note(result, cell.judgement)
             status = str(result.get_status_display())
             value = result.value
-            if value is not None:  # stored with six places, shown as judged
+            if value is not None:  # stored with eight places, shown as judged
                 value = rounded(value, cell.judgement.rule.places)
             values += [value, " – ".join(filter(None, [status, note]))]
             continue
         if cell is None or cell.judgement is None:
             values += [None, ""]
             continue
+        value = _number(cell.judgement.value)
+        if value is not None:  # stored with eight places, shown as judged
+            value = rounded(value, cell.judgement.rule.places)
         values += [
-            _number(cell.judgement.value),
+            value,
             str(status_badge(cell.status)[0]) if cell.status else _("Beobachtung"),
         ]
         text = progress_view(cell, year).revision_text

@@ -35,6 +35,7 @@ from indicators.selectors import (
     providers_with_figures,
 )
 from zielsteuerung.accounts import policy
+from zielsteuerung.accounts.models import Organisation
 
 from .models import (
     Agreement,
@@ -166,19 +167,19 @@ def column_of(target):
     return Column(target.indicator, target.aspect)
 
 
-def agreements_in_force(user, year):
+def agreements_in_force(user, year, provider_ids=None):
     """The version in force of each visible provider's agreement of ``year``.
 
     Each gets ``overview_targets``: its targets in the document's order, with
     their assessment and explanations — three flat queries, not a prefetch
     per level (which cost more than the rest of the overview at 405 Träger).
+    ``provider_ids`` narrows it to some of the visible providers.
     """
+    agreements = Agreement.objects.visible_to(user).for_year(year)
+    if provider_ids is not None:
+        agreements = agreements.filter(provider_id__in=provider_ids)
     agreements = list(
-        Agreement.objects.visible_to(user)
-        .for_year(year)
-        .in_force()
-        .select_related("provider")
-        .order_by("provider__name")
+        agreements.in_force().select_related("provider").order_by("provider__name")
     )
     targets = list(
         Target.objects.filter(goal__agreement__in=agreements)
@@ -200,7 +201,26 @@ def agreements_in_force(user, year):
 
 
 def year_overview(user, year):
-    agreements = agreements_in_force(user, year)
+    rows = overview_rows(user, year)
+    columns = columns_of(rows)
+    as_of = as_of_of(rows)
+    counts = Counter(
+        row.status_of(column)
+        for row in rows
+        for column in row.cells
+        if row.status_of(column)
+    )
+    land_rows = land_rows_for(
+        user, columns, [row.provider.pk for row in rows], year, as_of
+    )
+    contributions = [contributions_of(row) for row in rows]
+    comparison = comparison_for(user, columns, contributions, year)
+    return Overview(year, columns, rows, land_rows, comparison, as_of, counts)
+
+
+def overview_rows(user, year, provider_ids=None):
+    """One ``Row`` per visible provider with an agreement in force (or some of them)."""
+    agreements = agreements_in_force(user, year, provider_ids)
     entries = [
         (target, agreement.provider_id)
         for agreement in agreements
@@ -209,20 +229,26 @@ def year_overview(user, year):
     results = current_results(entries, year)
     rows = [_row(agreement, results) for agreement in agreements]
     _attach_year_end_results(rows)
-    columns = sorted(
-        {column for row in rows for column in row.cells}, key=Column.sort_key
-    )
-    as_of = min((row.as_of for row in rows if row.as_of), default=None)
-    counts = Counter(
-        row.status_of(column)
-        for row in rows
-        for column in row.cells
-        if row.status_of(column)
-    )
-    providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
-    land_rows = _land_rows(columns, agreements, providers, year, as_of)
-    comparison = _comparison(user, columns, rows, year)
-    return Overview(year, columns, rows, land_rows, comparison, as_of, counts)
+    return rows
+
+
+def columns_of(rows):
+    """The key-figure columns of ``rows`` in the registry's order."""
+    return sorted({column for row in rows for column in row.cells}, key=Column.sort_key)
+
+
+def as_of_of(rows):
+    """The latest month for which every row has figures (the Land's month)."""
+    return min((row.as_of for row in rows if row.as_of), default=None)
+
+
+def contributions_of(row):
+    """``{column: contribution}`` of the row's numeric targets, for the Land target."""
+    return {
+        column: _contribution(progress)
+        for column, progress in row.cells.items()
+        if progress.target.is_numeric
+    }
 
 
 def _row(agreement, results):
@@ -266,10 +292,11 @@ def _attach_year_end_results(rows):
             }
 
 
-def _land_rows(columns, agreements, providers, year, as_of):
+def land_rows_for(user, columns, with_agreement, year, as_of):
     """The Land over all providers with figures, and over those with agreements."""
+    providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
     with_figures = sorted(providers_with_figures(providers, year))
-    with_agreement = sorted(a.provider_id for a in agreements)
+    with_agreement = sorted(with_agreement)
     cells = _land_cells(
         columns, {"figures": with_figures, "agreement": with_agreement}, year, as_of
     )
@@ -319,8 +346,11 @@ def _contribution(progress):
     )
 
 
-def _comparison(user, columns, rows, year):
-    """Per column: the Land target implied by the providers, and the Land's own."""
+def comparison_for(user, columns, contributions, year):
+    """Per column: the Land target implied by the providers, and the Land's own.
+
+    ``contributions`` holds one ``{column: contribution}`` per row.
+    """
     own = {
         (t.indicator, t.aspect): t
         for t in LandTarget.objects.filter(
@@ -329,22 +359,18 @@ def _comparison(user, columns, rows, year):
     }
     result = []
     for column in columns:
-        contributions = [
-            _contribution(row.cells[column])
-            for row in rows
-            if column in row.cells and row.cells[column].target.is_numeric
-        ]
+        found = [row[column] for row in contributions if column in row]
         land_target = own.get((column.indicator, column.aspect))
-        if not contributions and land_target is None:
+        if not found and land_target is None:
             continue  # monitoring only: nothing to add up or compare
-        implied = implied_land_target(column.info, column.aspect, contributions)
+        implied = implied_land_target(column.info, column.aspect, found)
         result.append(
             (
                 column,
                 LandCell(column, implied),
                 land_target,
                 _verdict(column, implied, land_target),
-                len(contributions),
+                len(found),
             )
         )
     return result
@@ -383,19 +409,32 @@ def steering_year(user, today=None):
 
 
 def content_version():
-    """Changes whenever an agreement, a target, an assessment or a figure changes.
+    """Changes whenever an agreement, a target, an assessment, an organisation's
+    name or a figure changes.
 
     Every such change is recorded by django-simple-history, so the highest
     history ids move on, as the ids of the figure tables do: one query.
     """
-    ids = highest_ids(_content_tables())
+    ids = highest_ids((*_agreement_tables(), *FIGURE_VERSION_TABLES))
+    return "-".join(str(value) for value in ids)
+
+
+def agreement_side_version():
+    """Like ``content_version`` without the figures.
+
+    Moves whenever anything a row of the overview shows changes, except the
+    figures (which each provider's figures version follows): agreements and
+    their parts, assessments, explanations, Land targets, year-end results,
+    and the names of the organisations.
+    """
+    ids = highest_ids(_agreement_tables())
     return "-".join(str(value) for value in ids)
 
 
 @functools.cache
-def _content_tables():
-    """The tables whose highest ids make the content version (built once)."""
-    history = [
+def _agreement_tables():
+    """The history tables of the agreement side (built once)."""
+    return tuple(
         (model.history.model, "history_id")
         for model in (
             Agreement,
@@ -405,6 +444,6 @@ def _content_tables():
             TargetExplanation,
             LandTarget,
             YearEndResult,
+            Organisation,
         )
-    ]
-    return (*history, *FIGURE_VERSION_TABLES)
+    )

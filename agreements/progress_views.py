@@ -26,6 +26,7 @@ from . import services
 from .forms import ExplanationForm, TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment, TargetKind
 from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
+from .overview_table import overview_table, row_html, table_overview
 from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results
@@ -267,29 +268,19 @@ def ministry_start_fragment(user, year):
 
 
 def _overview_context(user, year, status, provider):
-    overview = year_overview(user, year)
+    table = overview_table(user, year, _row_renderer(user, year))
+    overview = table_overview(table, user, year)
     rows = [
-        (
-            row,
-            [
-                _cell(row.cells.get(column), year, row.results.get(column))
-                for column in overview.columns
-            ],
-        )
+        row
         for row in overview.rows
-        if (not status or status in row.statuses())
-        and (not provider or str(row.provider.pk) == provider)
+        if (not status or status in row.statuses_shown())
+        and (not provider or str(row.provider_pk) == provider)
     ]
     years = sorted(Agreement.objects.visible_to(user).years_in_force() | {year})
     return {
         "overview": overview,
         "rows": rows,
-        "rows_html": rendered_rows(
-            overview,
-            rows,
-            f"{user.organisation_id}:{year}",
-            prune=len(rows) == len(overview.rows),
-        ),
+        "rows_html": [row_html(row) for row in rows],
         "years": years,
         "status_filters": STATUS_FILTERS,
         "selected_status": status,
@@ -299,10 +290,36 @@ def _overview_context(user, year, status, provider):
     }
 
 
+def _row_renderer(user, year):
+    """Renders overview rows with their cells in the table's columns."""
+
+    def render(rows, columns, as_of, *, complete):
+        pairs = [
+            (
+                row,
+                [
+                    _cell(row.cells.get(column), year, row.results.get(column))
+                    for column in columns
+                ],
+            )
+            for row in rows
+        ]
+        if complete:  # keeps the HTML of rows that show what they showed before
+            return rendered_rows(
+                as_of, pairs, f"{user.organisation_id}:{year}", prune=True
+            )
+        return [
+            render_to_string(ROW_TEMPLATE, {"table_as_of": as_of, "row": r, "cells": c})
+            for r, c in pairs
+        ]
+
+    return render
+
+
 ROW_TEMPLATE = "agreements/_overview_row.html"
 
 
-def rendered_rows(overview, rows, table, *, prune):
+def rendered_rows(as_of, rows, table, *, prune):
     """Each row's HTML, kept where the row shows what it showed before.
 
     All rows of one table live in one cache entry (one read, one write,
@@ -312,12 +329,12 @@ def rendered_rows(overview, rows, table, *, prune):
     """
     store_key = f"overview-rows:{table}"
     stored = cache.get(store_key) or {}
-    keys = [_row_key(overview, row, cells) for row, cells in rows]
+    keys = [_row_key(as_of, row, cells) for row, cells in rows]
     missing = {}
     for key, (row, cells) in zip(keys, rows, strict=True):
         if key not in stored:
             missing[key] = render_to_string(
-                ROW_TEMPLATE, {"overview": overview, "row": row, "cells": cells}
+                ROW_TEMPLATE, {"table_as_of": as_of, "row": row, "cells": cells}
             )
     if missing or (prune and len(stored) != len(keys)):
         kept = {k: stored[k] for k in keys if k in stored} if prune else stored
@@ -325,11 +342,11 @@ def rendered_rows(overview, rows, table, *, prune):
     return [mark_safe(stored.get(key) or missing[key]) for key in keys]  # noqa: S308
 
 
-def _row_key(overview, row, cells):
+def _row_key(as_of, row, cells):
     agreement = row.agreement
     parts = [
         ROW_TEMPLATE,
-        overview.as_of,
+        as_of,
         agreement.pk,
         agreement.version,
         agreement.status,

@@ -17,6 +17,7 @@ import datetime
 import hashlib
 from collections import namedtuple
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -170,23 +171,32 @@ def _result(target, judgement, provider_series, year, now):
     return TargetResult(
         target=target,
         as_of=judgement.as_of,
-        value=value.value,
+        value=_as_stored(value.value),
         value_reason=value.reason,
         value_missing=[month.isoformat() for month in value.missing],
-        forecast=forecast.value if forecast is not None else None,
+        forecast=_as_stored(forecast.value if forecast is not None else None),
         status=judgement.status or "",
-        baseline=judgement.baseline.value if judgement.baseline else None,
-        figures_baseline=figures_baseline.value,
+        baseline=_as_stored(judgement.baseline.value if judgement.baseline else None),
+        figures_baseline=_as_stored(figures_baseline.value),
         figures_baseline_reason=figures_baseline.reason,
         figures_baseline_missing=[m.isoformat() for m in figures_baseline.missing],
         data_status=[
             [part.status, part.first.isoformat(), part.last.isoformat()]
             for part in judgement.data_status
         ],
-        base_level=measure.level(provider_series, year - 1, 12).value,
-        weight=weight.value if weight is not None else None,
+        base_level=_as_stored(measure.level(provider_series, year - 1, 12).value),
+        weight=_as_stored(weight.value if weight is not None else None),
         computed_at=now,
     )
+
+
+_PLACES = Decimal(1).scaleb(-TargetResult._meta.get_field("value").decimal_places)
+
+
+def _as_stored(number):
+    """``number`` as the database gives it back, so a result just computed
+    reads exactly like the same result read from storage."""
+    return None if number is None else number.quantize(_PLACES)
 
 
 def _keep_revision(result, old):
