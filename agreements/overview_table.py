@@ -51,16 +51,20 @@ class TableRow:
 
     provider_pk: int
     provider_name: str
+    regional_key: str
     agreement_pk: int
     as_of: object
     closed: bool
     statuses: dict  # Column → status (the official one in a closed year)
     contributions: dict  # Column → contribution to the implied Land target
     html: str
+    attention: tuple = ()  # the start page's lines of targets that need it
 
     @property
     def provider(self):
-        return SimpleNamespace(pk=self.provider_pk, name=self.provider_name)
+        return SimpleNamespace(
+            pk=self.provider_pk, name=self.provider_name, regional_key=self.regional_key
+        )
 
     @property
     def cells(self):
@@ -85,10 +89,10 @@ def overview_table(user, year, render_rows):
     """The ``Table`` of ``user``'s ministry for ``year``, from the cache if current.
 
     ``render_rows(rows, columns, as_of, complete=…)`` renders full ``Row``
-    objects to HTML, one string per row (the page's row template);
-    ``complete`` says whether ``rows`` are all the table's rows.
+    objects: per row its HTML and the start page's lines of its targets that
+    need attention; ``complete`` says whether ``rows`` are all the table's.
     """
-    key = f"overview-table:v2:{user.organisation_id}:{year}"
+    key = f"overview-table:v3:{user.organisation_id}:{year}"
     # Versions are read before anything is computed: a change made meanwhile
     # then shows as a newer version on the next request, never as an old one.
     version = agreement_side_version()
@@ -156,19 +160,21 @@ def _updated(stored, versions, user, year, render_rows):
     return Table(stored.agreement_version, versions, as_of, rows)
 
 
-def _table_rows(rows, html):
+def _table_rows(rows, rendered):
     return [
         TableRow(
             provider_pk=row.provider.pk,
             provider_name=row.provider.name,
+            regional_key=row.provider.regional_key,
             agreement_pk=row.agreement.pk,
             as_of=row.as_of,
             closed=row.closed,
             statuses={column: row.status_of(column) for column in row.cells},
             contributions=contributions_of(row),
-            html=str(text),
+            html=str(html),
+            attention=tuple(str(line) for line in attention),
         )
-        for row, text in zip(rows, html, strict=True)
+        for row, (html, attention) in zip(rows, rendered, strict=True)
     ]
 
 
@@ -180,9 +186,7 @@ def table_overview(table, user, year):
     """
     rows = table.rows
     columns = columns_of(rows)
-    counts = Counter(
-        status for row in rows for status in row.statuses.values() if status
-    )
+    counts = table_counts(rows)
     land_rows = land_rows_for(
         user, columns, [row.provider_pk for row in rows], year, table.as_of
     )
@@ -190,6 +194,11 @@ def table_overview(table, user, year):
         user, columns, [row.contributions for row in rows], year
     )
     return Overview(year, columns, rows, land_rows, comparison, table.as_of, counts)
+
+
+def table_counts(rows):
+    """How many targets have each status (official ones in closed years)."""
+    return Counter(status for row in rows for status in row.statuses.values() if status)
 
 
 def row_html(row):

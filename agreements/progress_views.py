@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import zlib
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -25,8 +26,8 @@ from zielsteuerung.versioning import EditConflict, EditGone
 from . import services
 from .forms import ExplanationForm, TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment, TargetKind
-from .overview import STATUS_FILTERS, content_version, steering_year, year_overview
-from .overview_table import overview_table, row_html, table_overview
+from .overview import STATUS_FILTERS, content_version, steering_year
+from .overview_table import overview_table, row_html, table_counts, table_overview
 from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results
@@ -305,15 +306,36 @@ def _row_renderer(user, year):
             for row in rows
         ]
         if complete:  # keeps the HTML of rows that show what they showed before
-            return rendered_rows(
+            html = rendered_rows(
                 as_of, pairs, f"{user.organisation_id}:{year}", prune=True
             )
+        else:
+            html = [
+                render_to_string(
+                    ROW_TEMPLATE, {"table_as_of": as_of, "row": r, "cells": c}
+                )
+                for r, c in pairs
+            ]
         return [
-            render_to_string(ROW_TEMPLATE, {"table_as_of": as_of, "row": r, "cells": c})
-            for r, c in pairs
+            (text, _attention_lines(row, year))
+            for row, text in zip(rows, html, strict=True)
         ]
 
     return render
+
+
+ATTENTION_TEMPLATE = "agreements/_home_attention_row.html"
+
+
+def _attention_lines(row, year):
+    """The start page's lines for the row's targets that need attention."""
+    return [
+        render_to_string(
+            ATTENTION_TEMPLATE, {"row": row, "cell": progress_view(progress, year)}
+        )
+        for column, progress in row.cells.items()
+        if row.status_of(column) in ATTENTION  # a closed year: its official result
+    ]
 
 
 ROW_TEMPLATE = "agreements/_overview_row.html"
@@ -424,18 +446,17 @@ def home(request):
 
 
 def _ministry_start(user, year):
-    overview = year_overview(user, year)
-    attention = [
-        (row, progress_view(progress, year))
-        for row in overview.rows
-        for column, progress in row.cells.items()
-        if row.status_of(column) in ATTENTION  # a closed year: its official result
-    ]
-    latest = max((row.as_of for row in overview.rows if row.as_of), default=None)
-    behind = [row for row in overview.rows if row.as_of is None or row.as_of < latest]
+    """Status counts, targets that need attention, Träger behind: from the
+    overview's kept table (computed again only where figures moved)."""
+    table = overview_table(user, year, _row_renderer(user, year))
+    rows = table.rows
+    counts = table_counts(rows)
+    attention = [mark_safe(line) for row in rows for line in row.attention]  # noqa: S308
+    latest = max((row.as_of for row in rows if row.as_of), default=None)
+    behind = [row for row in rows if row.as_of is None or row.as_of < latest]
     return {
-        "overview": overview,
-        "counts": [(label, overview.counts[key]) for key, label in STATUS_FILTERS],
+        "overview": SimpleNamespace(as_of=table.as_of, rows=rows),
+        "counts": [(label, counts[key]) for key, label in STATUS_FILTERS],
         "attention": attention[:15],
         "attention_more": max(len(attention) - 15, 0),
         "behind": behind,

@@ -2,8 +2,9 @@
 
 A property-style test applies random changes (new months, revisions and data
 status changes of one provider, target values, assessments, the Land's own
-target, a provider's name) and after each one compares the page put together
-from the kept table with the page computed from nothing.
+target, a provider's name) and after each one compares the overview and the
+ministry's start page put together from the kept table with both computed
+from nothing.
 """
 
 import datetime
@@ -15,7 +16,7 @@ from django.core.cache import cache
 
 from agreements import overview_table
 from agreements.models import LandTarget, Target, TargetAssessment
-from agreements.progress_views import overview_fragment
+from agreements.progress_views import ministry_start_fragment, overview_fragment
 from indicators.models import DataElement
 from indicators.services import month_values_save, reporting_month_for
 from tests import factories
@@ -110,9 +111,11 @@ def test_kept_table_equals_a_fresh_one_after_random_changes(
         seen.add(kind)
         before = len(computed_whole)
         kept = overview_fragment(ministry_user, 2023)
+        kept_start = ministry_start_fragment(ministry_user, 2023)
         partial += len(computed_whole) == before
         cache.clear()
         assert kept == overview_fragment(ministry_user, 2023), (step, kind)
+        assert kept_start == ministry_start_fragment(ministry_user, 2023), (step, kind)
     assert seen == set(kinds)
     assert partial >= 10  # most figure changes took the short way
 
