@@ -17,27 +17,11 @@ from django.core.cache import cache
 from agreements import overview_table
 from agreements.models import LandTarget, Target, TargetAssessment
 from agreements.progress_views import ministry_start_fragment, overview_fragment
-from indicators.models import DataElement
-from indicators.services import month_values_save, reporting_month_for
 from tests import factories
 from tests.test_overview import _agreement_with_figures, _provider
+from tests.test_results import _save_month
 
 pytestmark = pytest.mark.django_db
-
-
-def _save_month(user, provider, month, values, status="t3"):
-    elements = {e.code: e for e in DataElement.objects.all()}
-    reporting = reporting_month_for(provider, month)
-    month_values_save(
-        provider=provider,
-        month=month,
-        values={(elements[code], "total"): Decimal(v) for code, v in values.items()},
-        data_status=status,
-        version=reporting.version if reporting else 0,
-        acting_user=user,
-        reason="Test",
-        status_reason="Test",
-    )
 
 
 @pytest.fixture
@@ -76,15 +60,17 @@ def test_kept_table_equals_a_fresh_one_after_random_changes(
         if kind == "month" and next_month[provider.pk] <= 12:
             month = datetime.date(2023, next_month[provider.pk], 1)
             values = {"integrationen": rng.randint(80, 140), "elb": 10000}
-            _save_month(ministry_user, provider, month, values)
+            _save_month(ministry_user, provider, month, values, reason="Test")
             next_month[provider.pk] += 1
         elif kind == "revision":
             month = datetime.date(2023, rng.randint(1, 6), 1)
             values = {"integrationen": rng.randint(80, 140)}
-            _save_month(ministry_user, provider, month, values)
+            _save_month(ministry_user, provider, month, values, reason="Test")
         elif kind == "status":
             month = datetime.date(2023, rng.randint(1, 6), 1)
-            _save_month(ministry_user, provider, month, {}, rng.choice(["t0", "t3"]))
+            _save_month(
+                ministry_user, provider, month, {}, rng.choice(["t0", "t3"]), "Test"
+            )
         elif kind == "target":
             target = Target.objects.get(goal__agreement=agreement, indicator="k2")
             target.target_value = Decimal(rng.randint(50, 150)) / 10
@@ -127,7 +113,8 @@ def test_after_one_providers_figures_only_its_row_is_computed(
         _agreement_with_figures(provider, put_figures, 110 + 10 * number)
     overview_fragment(ministry_user, 2023)
     assert len(computed_whole) == 1
-    _save_month(ministry_user, borken, datetime.date(2023, 3, 1), {"integrationen": 99})
+    march = datetime.date(2023, 3, 1)
+    _save_month(ministry_user, borken, march, {"integrationen": 99}, reason="Test")
     rows_computed = []
     computed_rows = overview_table.overview_rows
 
