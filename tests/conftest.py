@@ -358,16 +358,3 @@ def end_other_database_sessions():
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_database_sessions_left(django_db_setup, django_db_blocker):
-    """Before the test databases are dropped, end what spawned processes left.
-
-    Servers and workers that tests start and stop close their connections as
-    they exit, but PostgreSQL ends those sessions in its own time; dropping
-    the database in that moment fails ("is being accessed by other users").
-    """
-    yield
-    with django_db_blocker.unblock():
-        end_other_database_sessions()

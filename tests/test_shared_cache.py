@@ -25,7 +25,6 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.conftest import end_other_database_sessions
 from tests.test_overview import _agreement_with_figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +86,6 @@ def _servers(database_url, count=2):
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
-        end_other_database_sessions()
 
 
 def _wait_until_up(url, seconds=30):
