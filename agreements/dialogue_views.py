@@ -69,7 +69,13 @@ def _require(allowed):
 
 
 def _refused(request, dialogue, step):
-    """Back to a cancelled dialogue, with why, when ``step`` is closed there."""
+    """Back to a cancelled dialogue, with why, when ``step`` is closed there.
+
+    Only when a form is opened: a form sent meanwhile is refused by the
+    service and shown again with what was typed and why.
+    """
+    if request.method == "POST":
+        return None
     if dialogue.is_cancelled and not dialogue.step_open(step):
         messages.error(
             request, _("Der Dialog ist abgesagt; er wird nicht mehr bearbeitet.")
@@ -110,10 +116,10 @@ def dialogue_create(request, pk):
                 agreement=agreement, acting_user=request.user, **form.cleaned_data
             )
         except services.DialogueStateError as error:
-            messages.error(request, str(error))
-            return redirect("agreements:dialogues", pk=agreement.pk)
-        messages.success(request, _("Der Steuerungsdialog ist geplant."))
-        return redirect(dialogue)
+            form.add_error(None, str(error))  # shown with what was typed
+        else:
+            messages.success(request, _("Der Steuerungsdialog ist geplant."))
+            return redirect(dialogue)
     return render(
         request, TEMPLATES + "form.html", {"agreement": agreement, "form": form}
     )
@@ -329,14 +335,18 @@ def dialogue_comment(request, pk, dialogue_pk):
     )
     form = CommentForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
-        services.dialogue_comment_add(
-            dialogue=dialogue,
-            target=form.cleaned_data["target"],
-            text=form.cleaned_data["text"],
-            acting_user=request.user,
-        )
-        messages.success(request, _("Ihre Anmerkung ist gespeichert."))
-        return redirect(dialogue)
+        try:
+            services.dialogue_comment_add(
+                dialogue=dialogue,
+                target=form.cleaned_data["target"],
+                text=form.cleaned_data["text"],
+                acting_user=request.user,
+            )
+        except services.DialogueStateError as error:  # e.g. held meanwhile
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ihre Anmerkung ist gespeichert."))
+            return redirect(dialogue)
     return render(
         request,
         TEMPLATES + "comment.html",
@@ -358,10 +368,10 @@ def dialogue_minutes(request, pk, dialogue_pk):
                 acting_user=request.user,
             )
         except services.DialogueStateError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Das Protokoll ist gespeichert."))
-        return redirect(dialogue)
+            return redirect(dialogue)
     return render(
         request,
         TEMPLATES + "minutes.html",
@@ -381,10 +391,10 @@ def action_create(request, pk, dialogue_pk):
                 dialogue=dialogue, acting_user=request.user, **form.cleaned_data
             )
         except services.DialogueStateError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Die Maßnahme ist eingetragen."))
-        return redirect(f"{dialogue.get_absolute_url()}#massnahmen")
+            return redirect(f"{dialogue.get_absolute_url()}#massnahmen")
     return render(
         request,
         TEMPLATES + "action_form.html",
@@ -412,14 +422,18 @@ def action_status(request, pk, dialogue_pk, action_pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.action_status_set(
-            action=action,
-            dialogue=dialogue,
-            acting_user=request.user,
-            **form.cleaned_data,
-        )
-        messages.success(request, _("Der Stand der Maßnahme ist gespeichert."))
-        return redirect(f"{dialogue.get_absolute_url()}#massnahmen")
+        try:
+            services.action_status_set(
+                action=action,
+                dialogue=dialogue,
+                acting_user=request.user,
+                **form.cleaned_data,
+            )
+        except services.DialogueStateError as error:  # e.g. cancelled meanwhile
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Der Stand der Maßnahme ist gespeichert."))
+            return redirect(f"{dialogue.get_absolute_url()}#massnahmen")
     return render(
         request,
         TEMPLATES + "action_status.html",

@@ -236,6 +236,34 @@ def test_a_cancelled_dialogue_takes_no_more_steps(
     assert b"".join(response.streaming_content) == frozen
 
 
+def test_forms_sent_after_a_cancellation_keep_what_was_typed(
+    client_for, year_agreement, ministry_user
+):
+    """Minutes or an action typed while a colleague cancelled: shown again."""
+    dialogue = _prepared(year_agreement, ministry_user)
+    client = client_for(ministry_user)
+    assert client.get(_url("dialogue_minutes", dialogue)).status_code == 200
+    services.dialogue_cancel(
+        dialogue=dialogue, reason="Fällt aus.", acting_user=ministry_user
+    )
+    for name, data, typed in (
+        ("dialogue_minutes", {"minutes": "Lange Mitschrift"}, "Lange Mitschrift"),
+        (
+            "action_create",
+            {"description": "Konzept zur Ansprache", "owner": "Jobcenter"},
+            "Konzept zur Ansprache",
+        ),
+    ):
+        response = client.post(_url(name, dialogue), data)
+        content = response.content.decode()
+        assert response.status_code == 200, name
+        assert typed in content
+        assert "Der Dialog ist abgesagt" in content
+    dialogue.refresh_from_db()
+    assert dialogue.minutes == ""
+    assert not dialogue.actions.exists()
+
+
 # --- delete -----------------------------------------------------------------
 
 
