@@ -29,7 +29,8 @@ from types import SimpleNamespace
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
-from indicators.selectors import figures_versions
+from indicators.selectors import figures_versions, figures_versions_within
+from zielsteuerung.accounts import policy
 
 from .overview import (
     Overview,
@@ -124,8 +125,10 @@ def _write(key, table):
 
 def _computed(version, user, year, render_rows):
     """The whole table, computed afresh."""
+    # As in ``overview_table``: the versions first, then what rests on them.
+    before = figures_versions_within(policy.providers_visible_to(user))
     rows = overview_rows(user, year)
-    versions = figures_versions([row.provider.pk for row in rows])
+    versions = {row.provider.pk: before.get(row.provider.pk, 0) for row in rows}
     columns, as_of = columns_of(rows), as_of_of(rows)
     html = render_rows(rows, columns, as_of, complete=True)
     return Table(version, versions, as_of, _table_rows(rows, html))

@@ -150,6 +150,18 @@ def highest_ids(tables):
         return tuple(cursor.fetchone())
 
 
+def figures_versions_within(providers):
+    """``{provider_id: version}`` for a queryset of providers, one query.
+
+    Providers whose figures were never written are absent (version 0).
+    """
+    return dict(
+        FiguresVersion.objects.filter(provider__in=providers).values_list(
+            "provider_id", "version"
+        )
+    )
+
+
 def figures_versions(providers):
     """``{provider_id: version}`` of the figures, one query (0 if never written)."""
     ids = [getattr(p, "pk", p) for p in providers]

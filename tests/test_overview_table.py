@@ -130,3 +130,28 @@ def test_after_one_providers_figures_only_its_row_is_computed(
     assert len(computed_whole) == 1  # not the whole table
     assert borken.name in page
     assert coesfeld.name in page
+
+
+def test_figures_saved_while_the_table_is_computed_show_on_the_next_request(
+    ministry, ministry_user, coesfeld, borken, put_figures, monkeypatch
+):
+    """The versions are read before the rows: a save in between is not lost."""
+    for number, provider in enumerate([coesfeld, borken]):
+        _agreement_with_figures(provider, put_figures, 110 + 10 * number)
+    computed_rows = overview_table.overview_rows
+    july = datetime.date(2023, 7, 1)
+
+    def rows_then_a_save(user, year, provider_ids=None):
+        rows = computed_rows(user, year, provider_ids)
+        monkeypatch.setattr(overview_table, "overview_rows", computed_rows)
+        values = {"integrationen": 120, "elb": 10000}
+        _save_month(ministry_user, borken, july, values, reason="Test")
+        return rows
+
+    monkeypatch.setattr(overview_table, "overview_rows", rows_then_a_save)
+    first = overview_fragment(ministry_user, 2023)
+    assert "Werte bis Juli 2023" not in first
+    kept = overview_fragment(ministry_user, 2023)
+    cache.clear()
+    assert kept == overview_fragment(ministry_user, 2023)
+    assert "Juli 2023" in kept
