@@ -292,7 +292,7 @@ def test_import_page_shows_upload_progress(page, demo, tmp_path):
             "offline": False,
             "latency": 50,
             "downloadThroughput": -1,
-            "uploadThroughput": 10_000,
+            "uploadThroughput": 4_000,
         },
     )
     page.get_by_label("Datei (CSV oder XLSX)").set_input_files(str(path))

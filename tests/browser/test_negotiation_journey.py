@@ -11,8 +11,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, Target
@@ -26,11 +24,6 @@ from .conftest import check_accessibility, field, login, screenshot
 DEMO_PASSWORD = "zielsteuerung-demo"
 LPD = "Lokales Planungsdokument 2024 des Jobcenters des Kreises Coesfeld"
 ACTION = "Konzept U25 für Schulabgängerinnen und Schulabgänger vorlegen"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def _switch(page, username):

@@ -11,8 +11,6 @@ shows them.
 import hashlib
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -22,11 +20,6 @@ from .conftest import check_accessibility, field, login, screenshot
 
 DEMO_PASSWORD = "zielsteuerung-demo"
 OPEN_ACTION = "Konzept zur Verzahnung von Sprachkurs und Arbeitsaufnahme vorlegen"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "--force", verbosity=0)
 
 
 def _download(page, link_name):
