@@ -1,5 +1,6 @@
 """The ministry's overview: three users, Land total, filters, fixed query count."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils.html import strip_tags
 from agreements import services
 from agreements.models import Agreement, LandTarget, Target
 from agreements.overview import year_overview
+from agreements.progress_views import FRAGMENT_SLOT, overview_fragment
 from tests import factories
 from tests.conftest import SIGNATURES, months, scanned_upload
 from zielsteuerung.accounts.models import Organisation
@@ -206,6 +208,30 @@ def test_overview_is_cached_until_figures_or_targets_change(
     content, computed = _get(client)
     assert computed
     assert "gefährdet" in content
+
+
+def test_the_cached_page_is_the_computed_page_with_the_table_once(
+    client_for, ministry_user, coesfeld, borken, put_figures
+):
+    """The table goes into the page as the cache's bytes (not through the
+    template): whether computed or cached, the page is the same, holds the
+    table exactly once, in its place, and no trace of the mark."""
+    _agreement_with_figures(coesfeld, put_figures, 110)
+    _agreement_with_figures(borken, put_figures, 130)
+    client = client_for(ministry_user)
+    computed, was_computed = _get(client)
+    cached, was_cached_computed = _get(client)
+    assert (was_computed, was_cached_computed) == (True, False)
+    tokens = re.compile(r'(nonce|value)="[^"]*"')
+    assert tokens.sub("", cached) == tokens.sub("", computed)
+    table = overview_fragment(ministry_user, 2023)
+    assert cached.count(table) == 1
+    assert FRAGMENT_SLOT not in cached
+    before, _, after = cached.partition(table)
+    assert '<main id="inhalt"' in before
+    assert "</main>" in after
+    assert "Coesfeld" in table
+    assert "Coesfeld" not in after
 
 
 # --- the version in force ---------------------------------------------------------
