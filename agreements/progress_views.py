@@ -335,12 +335,7 @@ def _row_renderer(user, year):
                 as_of, pairs, f"{user.organisation_id}:{year}", prune=True
             )
         else:
-            html = [
-                render_to_string(
-                    ROW_TEMPLATE, {"table_as_of": as_of, "row": r, "cells": c}
-                )
-                for r, c in pairs
-            ]
+            html = [_row_html(as_of, r, c) for r, c in pairs]
         return [
             (text, _attention_lines(row, year))
             for row, text in zip(rows, html, strict=True)
@@ -366,6 +361,13 @@ def _attention_lines(row, year):
 ROW_TEMPLATE = "agreements/_overview_row.html"
 
 
+def _row_html(as_of, row, cells):
+    """One overview row; ``as_of`` is the month the whole table has reached."""
+    return render_to_string(
+        ROW_TEMPLATE, {"table_as_of": as_of, "row": row, "cells": cells}
+    )
+
+
 def rendered_rows(as_of, rows, table, *, prune):
     """Each row's HTML, kept where the row shows what it showed before.
 
@@ -380,9 +382,7 @@ def rendered_rows(as_of, rows, table, *, prune):
     missing = {}
     for key, (row, cells) in zip(keys, rows, strict=True):
         if key not in stored:
-            missing[key] = render_to_string(
-                ROW_TEMPLATE, {"table_as_of": as_of, "row": row, "cells": cells}
-            )
+            missing[key] = _row_html(as_of, row, cells)
     if missing or (prune and len(stored) != len(keys)):
         kept = {k: stored[k] for k in keys if k in stored} if prune else stored
         cache.set(store_key, {**kept, **missing}, OVERVIEW_CACHE_SECONDS)
