@@ -12,6 +12,7 @@ os.environ.setdefault("TESTING", "true")
 
 import datetime
 import io
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -130,6 +131,28 @@ def seeds(db):
     from agreements.demo import load_demo
 
     load_demo(complete=False)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    from .snapshot import demo_snapshot
+
+    # The demo's files (the report of Borken's dialogue) go to a folder of
+    # their own, copied into each journey's media folder with the database.
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        snapshot = demo_snapshot()
+    snapshot.media = media
+    return snapshot
+
+
+@pytest.fixture
+def demo(transactional_db, demo_snapshot, media_root):
+    """The whole demo, as ``load_demo`` leaves it (files too), in milliseconds."""
+    demo_snapshot.restore()
+    shutil.copytree(demo_snapshot.media, media_root, dirs_exist_ok=True)
 
 
 @pytest.fixture

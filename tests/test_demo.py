@@ -211,8 +211,9 @@ def test_demo_organisations_and_users():
     assert User.objects.get(username="borken").organisation.short_name == "Borken"
 
 
-def test_loading_twice_changes_nothing():
-    load_demo()
+@pytest.mark.django_db(transaction=True)
+def test_loading_twice_changes_nothing(demo):
+    """The demo as ``load_demo`` left it (the session's snapshot), loaded again."""
     before = _counts()
     load_demo()
     assert _counts() == before
@@ -232,8 +233,8 @@ def test_existing_passwords_are_kept_unless_reset():
     assert authenticate(username="coesfeld", password=DEMO_PASSWORD)
 
 
-def test_existing_agreement_is_left_alone(capsys):
-    load_demo()
+@pytest.mark.django_db(transaction=True)
+def test_existing_agreement_is_left_alone(demo, capsys):
     agreement = Agreement.objects.get(year=2023, provider__regional_key=BORKEN)
     agreement.goals.get(number="III").delete()
     call_command("load_demo", force=True)
@@ -258,8 +259,8 @@ def test_command_runs_with_debug(settings, capsys):
     assert "angelegt (8 Ziele, 19 Zielvorgaben, Endfassung)" in output
 
 
-def test_every_provider_has_a_2023_agreement_with_its_own_targets():
-    load_demo()
+@pytest.mark.django_db(transaction=True)
+def test_every_provider_has_a_2023_agreement_with_its_own_targets(demo):
     agreements = Agreement.objects.filter(year=2023)
     assert agreements.count() == 18
     values = set(
@@ -272,10 +273,10 @@ def test_every_provider_has_a_2023_agreement_with_its_own_targets():
         target.full_clean()
 
 
-def test_borken_has_held_its_first_steering_dialogue():
+@pytest.mark.django_db(transaction=True)
+def test_borken_has_held_its_first_steering_dialogue(demo):
     from agreements.models import SteeringDialogue
 
-    load_demo()
     load_demo()  # not created twice
     dialogue = SteeringDialogue.objects.get()
     assert dialogue.agreement.provider.short_name == "Borken"

@@ -1,7 +1,6 @@
 """The print preview shows what the PDF shows: same template, same context."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -32,8 +31,7 @@ def test_preview_uses_the_print_template(client_for, ministry_user, agreement):
     assert reverse("agreements:pdf", args=[agreement.pk]) in page
 
 
-def test_preview_shows_the_same_content_as_the_pdf(client_for, ministry_user):
-    call_command("load_demo", "--force", verbosity=0)
+def test_preview_shows_the_same_content_as_the_pdf(client_for, ministry_user, seeds):
     seeds = Agreement.objects.filter(
         provider__short_name__in=["Coesfeld", "Borken"], year__in=[2014, 2023]
     ).exclude(provider__short_name="Coesfeld", year=2023)

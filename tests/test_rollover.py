@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from agreements import services
-from agreements.demo import load_demo
 from agreements.models import (
     Agreement,
     AgreementLockedError,
@@ -387,9 +386,8 @@ def _fields(target):
 
 @pytest.mark.django_db(transaction=True)
 def test_rollover_of_all_demo_providers_from_2023_to_2024(
-    django_assert_max_num_queries,
+    demo, django_assert_max_num_queries
 ):
-    load_demo()
     ministry_user = User.objects.get(username="ministerium")
     ministry = ministry_user.organisation
     borken = Organisation.objects.get(regional_key="05554")

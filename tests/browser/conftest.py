@@ -48,28 +48,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.test import override_settings
-
-    from .snapshot import demo_snapshot
-
-    # The demo's files (the report of Borken's dialogue) go to a folder of
-    # their own, copied into each journey's media folder with the database.
-    media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        snapshot = demo_snapshot()
-    snapshot.media = media
-    return snapshot
-
-
-@pytest.fixture
-def demo(transactional_db, demo_snapshot, media_root):
-    """The whole demo, as ``load_demo`` leaves it (files too), in milliseconds."""
-    demo_snapshot.restore()
-    shutil.copytree(demo_snapshot.media, media_root, dirs_exist_ok=True)
-
-
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="de-DE", base_url=live_server.url)

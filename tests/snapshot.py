@@ -1,10 +1,10 @@
-"""Load the demo once per test session, restore it before each browser test.
+"""Load the demo once per test session, restore it before each test that needs it.
 
-Browser journeys need the whole demo (18 providers with 12 years of figures);
-loading it takes seconds, and every transactional test empties the database
-when it ends. So the demo is loaded once, copied, the database emptied again
-for the other tests, and the copy written back in milliseconds before each
-journey: SQLite's backup API, or PostgreSQL's COPY.
+Browser journeys and a few other tests need the whole demo (18 providers with
+12 years of figures); loading it takes seconds, and every transactional test
+empties the database when it ends. So the demo is loaded once, copied, the
+database emptied again for the other tests, and the copy written back in
+milliseconds before each such test: SQLite's backup API, or PostgreSQL's COPY.
 """
 
 import io
