@@ -28,6 +28,7 @@ from .forms import ExplanationForm, TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment, TargetKind
 from .overview import STATUS_FILTERS, content_version, steering_year
 from .overview_table import overview_table, row_html, table_counts, table_overview
+from .page_cache import cached_page
 from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results
@@ -246,23 +247,30 @@ FRAGMENT_SLOT = "<!-- zs:table -->"
 
 
 def overview_page(request, year):
-    """All providers × targets; the table is cached until any input changes."""
+    """All providers × targets; the page is cached until any input changes."""
     overview_allowed(request)
     status = request.GET.get("status", "")
     provider = request.GET.get("provider", "")
-    table = cached_fragment_bytes(
-        *_overview_fragment_args(request.user, year, status, provider)
+    template, parts, make_context = _overview_fragment_args(
+        request.user, year, status, provider
     )
-    response = render(
-        request,
-        "agreements/overview.html",
-        {"content": mark_safe(FRAGMENT_SLOT), "year": year},  # noqa: S308 - a constant
-    )
-    head, slot, tail = response.content.partition(FRAGMENT_SLOT.encode())
-    if not slot:
-        raise ImproperlyConfigured("agreements/overview.html has lost {{ content }}")
-    response.content = head + table + tail
-    return response
+
+    def render_page(extra):
+        table = cached_fragment_bytes(template, parts, make_context)
+        response = render(
+            request,
+            "agreements/overview.html",
+            {"content": mark_safe(FRAGMENT_SLOT), "year": year, **extra},  # noqa: S308 - a constant
+        )
+        head, slot, tail = response.content.partition(FRAGMENT_SLOT.encode())
+        if not slot:
+            raise ImproperlyConfigured(
+                "agreements/overview.html has lost {{ content }}"
+            )
+        response.content = head + table + tail
+        return response
+
+    return cached_page(request, [template, *parts, content_version()], render_page)
 
 
 def overview_fragment(user, year, status="", provider=""):
@@ -457,17 +465,28 @@ def home(request):
             "-year", "provider__name"
         )[:8],
     }
-    if year is not None and context["is_ministry"]:
-        context["ministry_start"] = ministry_start_fragment(user, year)
-    elif not context["is_ministry"]:
-        # Overdue figures are named whether or not an agreement is in force.
-        context["provider"] = user.organisation
-        context["overdue_months"] = overdue_months(
-            user.organisation, timezone.localdate()
+    if context["is_ministry"]:
+        # Everything the ministry's start page shows follows the content
+        # version (agreements, targets, figures), the year and today.
+        return cached_page(
+            request,
+            ["home.html", year, timezone.localdate(), content_version()],
+            lambda extra: render(
+                request, "home.html", {**_ministry_home(user, year, context), **extra}
+            ),
         )
-        if year is not None:
-            context.update(_provider_start(user, visible, year))
+    # Overdue figures are named whether or not an agreement is in force.
+    context["provider"] = user.organisation
+    context["overdue_months"] = overdue_months(user.organisation, timezone.localdate())
+    if year is not None:
+        context.update(_provider_start(user, visible, year))
     return render(request, "home.html", context)
+
+
+def _ministry_home(user, year, context):
+    if year is None:
+        return context
+    return {**context, "ministry_start": ministry_start_fragment(user, year)}
 
 
 def _ministry_start(user, year):
