@@ -215,19 +215,20 @@ def overview_latest(request):
     return redirect("overview", year=year)
 
 
-def cached_fragment(template, parts, make_context):
+def cached_fragment(template, parts, make_context, version=None):
     """``template`` rendered with ``make_context()``, cached until inputs change."""
-    return mark_safe(cached_fragment_bytes(template, parts, make_context).decode())  # noqa: S308 - our HTML
+    content = cached_fragment_bytes(template, parts, make_context, version)
+    return mark_safe(content.decode())  # noqa: S308 - our HTML
 
 
-def cached_fragment_bytes(template, parts, make_context):
+def cached_fragment_bytes(template, parts, make_context, version=None):
     """The same as UTF-8 bytes, as the cache holds them.
 
     The key holds ``parts`` and the content version (the highest history ids
     of agreements, targets, assessments and figures), so any change shows at
     once; computing the overview of all providers takes about a second.
     """
-    parts = [template, *parts, content_version()]
+    parts = [template, *parts, version or content_version()]
     key = "fragment:v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     stored = cache.get(key)
     if stored is not None:
@@ -254,9 +255,10 @@ def overview_page(request, year):
     template, parts, make_context = _overview_fragment_args(
         request.user, year, status, provider
     )
+    version = content_version()  # read once for the page's key and the table's
 
     def render_page(extra):
-        table = cached_fragment_bytes(template, parts, make_context)
+        table = cached_fragment_bytes(template, parts, make_context, version)
         response = render(
             request,
             "agreements/overview.html",
@@ -270,7 +272,7 @@ def overview_page(request, year):
         response.content = head + table + tail
         return response
 
-    return cached_page(request, [template, *parts, content_version()], render_page)
+    return cached_page(request, [template, *parts, version], render_page)
 
 
 def overview_fragment(user, year, status="", provider=""):
@@ -292,12 +294,13 @@ def _overview_fragment_args(user, year, status, provider):
     )
 
 
-def ministry_start_fragment(user, year):
+def ministry_start_fragment(user, year, version=None):
     """The ministry's part of the start page, from the cache if current."""
     return cached_fragment(
         "agreements/_home_ministry.html",
         [user.organisation_id, year],
         lambda: {"year": year, **_ministry_start(user, year)},
+        version,
     )
 
 
@@ -468,11 +471,14 @@ def home(request):
     if context["is_ministry"]:
         # Everything the ministry's start page shows follows the content
         # version (agreements, targets, figures), the year and today.
+        version = content_version()
         return cached_page(
             request,
-            ["home.html", year, timezone.localdate(), content_version()],
+            ["home.html", year, timezone.localdate(), version],
             lambda extra: render(
-                request, "home.html", {**_ministry_home(user, year, context), **extra}
+                request,
+                "home.html",
+                {**_ministry_home(user, year, context, version), **extra},
             ),
         )
     # Overdue figures are named whether or not an agreement is in force.
@@ -483,10 +489,11 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def _ministry_home(user, year, context):
+def _ministry_home(user, year, context, version):
     if year is None:
         return context
-    return {**context, "ministry_start": ministry_start_fragment(user, year)}
+    start = ministry_start_fragment(user, year, version)
+    return {**context, "ministry_start": start}
 
 
 def _ministry_start(user, year):

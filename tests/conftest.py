@@ -140,7 +140,7 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
     from .snapshot import demo_snapshot
 
     # The demo's files (the report of Borken's dialogue) go to a folder of
-    # their own, copied into each journey's media folder with the database.
+    # their own, copied into each test's media folder with the database.
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         snapshot = demo_snapshot()
