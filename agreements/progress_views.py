@@ -21,6 +21,7 @@ from indicators.reporting import overdue_months
 from indicators.selectors import months_without_figures
 from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
+from zielsteuerung.page_cache import cached_page
 from zielsteuerung.versioning import EditConflict, EditGone
 
 from . import services
@@ -28,7 +29,6 @@ from .forms import ExplanationForm, TargetAssessmentForm
 from .models import Agreement, Target, TargetAssessment, TargetKind
 from .overview import STATUS_FILTERS, content_version, steering_year
 from .overview_table import overview_table, row_html, table_counts, table_overview
-from .page_cache import cached_page
 from .presentation import progress_view
 from .progress import EXPLAIN, TargetProgress, agreement_progress
 from .results import current_results

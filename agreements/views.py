@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from django_filters.views import FilterView
 from zielsteuerung import versioning
 from zielsteuerung.accounts import policy
 from zielsteuerung.jobs.models import Job
+from zielsteuerung.page_cache import cached_page, data_version
 from zielsteuerung.versioning import EditConflict, EditGone
 
 from . import pdf, services, wording
@@ -116,6 +118,15 @@ def agreement_create(request):
 
 
 class AgreementDetailView(DetailView):
+    """The agreement's page; the finished page comes from the shared cache.
+
+    Everything the page shows is recorded with history (the agreement and its
+    parts, proposals, reports, review items, organisations, users), so the
+    page is stored under ``data_version()``, today and the user's rights.
+    Only while the worker renders the archive the page follows a job's state,
+    which history does not see: then it is rendered every time.
+    """
+
     template_name = "agreements/agreement_detail.html"
     context_object_name = "agreement"
 
@@ -123,6 +134,24 @@ class AgreementDetailView(DetailView):
         return Agreement.objects.visible_to(self.request.user).select_related(
             "provider", "amends"
         )
+
+    def get(self, request, *args, **kwargs):
+        self.object = agreement = self.get_object()
+
+        def render_page(extra):
+            context = {**self.get_context_data(object=agreement), **extra}
+            return self.render_to_response(context).render()
+
+        if agreement.is_signed and not agreement.archive_sha256:
+            return render_page({})
+        parts = [
+            "agreement_detail",
+            agreement.pk,
+            timezone.localdate(),
+            data_version(),
+            _rights(request.user, agreement),
+        ]
+        return cached_page(request, parts, render_page)
 
     def get_context_data(self, **kwargs):
         agreement = self.object
@@ -144,6 +173,19 @@ class AgreementDetailView(DetailView):
             **_archive_state(user, agreement),
             **detail_extras(agreement, user),
         }
+
+
+def _rights(user, agreement):
+    """What the page offers ``user``: part of the stored page's key."""
+    return [
+        policy.can_edit_agreement(user, agreement),
+        policy.can_finalize_agreement(user, agreement),
+        policy.can_reopen_agreement(user, agreement),
+        policy.can_sign_agreement(user, agreement),
+        policy.can_amend_agreement(user, agreement),
+        policy.can_edit_annexes(user, agreement),
+        policy.can_sign_agreement_archive(user, agreement),
+    ]
 
 
 def _archive_state(user, agreement):

@@ -14,15 +14,18 @@ belong to one request). The stored page holds a mark where the CSRF token goes
 stored or handed to someone else.
 """
 
+import functools
 import hashlib
 import zlib
 
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from indicators.selectors import FIGURE_VERSION_TABLES, highest_ids
 from zielsteuerung.context_processors import navigation
 
 # Stands in for the CSRF token in a stored page; no real token looks like it.
@@ -71,3 +74,26 @@ def frame(request):
         translation.get_language(),
         sorted(navigation(request).items()),
     ]
+
+
+def data_version():
+    """Moves whenever anything the application records changes: one query.
+
+    Every model whose changes are kept (agreements and all their parts,
+    negotiation, reports, dialogues, results, organisations, users, data
+    elements …) writes a history row with each change, and figures add rows
+    to their own tables; the highest ids of all of them move on. A page
+    keyed by this version is stale for no longer than it takes to read it.
+    """
+    return "-".join(str(value) for value in highest_ids(_version_tables()))
+
+
+@functools.cache
+def _version_tables():
+    """Every history table of the project, and the figure tables (built once)."""
+    history = tuple(
+        (model, "history_id")
+        for model in apps.get_models()
+        if model._meta.pk.name == "history_id"
+    )
+    return history + tuple(FIGURE_VERSION_TABLES)
