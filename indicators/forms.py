@@ -196,41 +196,113 @@ class MonthGridForm(forms.Form):
 
 @dataclass
 class CellLayout:
-    cell: object  # services.GridCell
-    field: object  # BoundField
-    theirs: object = None  # value saved meanwhile by someone else
-    warning: str = ""  # why the value needs a comment
+    """One text box of the grid, every text the template shows of it ready.
+
+    The grid has a few dozen cells, each showing its box, two references,
+    perhaps a value saved meanwhile, a warning and errors; reading all of that
+    through bound fields in the template cost more than the rest of the page.
+    """
+
+    id: str
+    name: str
+    label: str  # "insgesamt", "Frauen", "Männer"
+    value: str  # what the box holds: the typed or the saved value
+    saved: str  # the saved value as the read-only grid shows it
+    previous: str  # the previous month's value, "–" if none
+    last_year: str  # the same month a year before, "–" if none
+    theirs: str  # saved meanwhile by someone else (after a conflict)
+    warning: str  # why the value needs a comment
+    errors: list
+    input_class: str
+    described_by: str
+    history_url: str  # empty while nothing is saved
 
 
 @dataclass
 class RowLayout:
-    element: object
+    name: str
+    unit: str
     cells: list  # total, women, men; None where the element is not split
-    comment: object
+    comment: object  # the comment's bound field
 
 
-def grid_layout(form, theirs=None):
-    """Rows for the template: each cell with its bound field.
+def grid_layout(form, theirs=None, history_url=None):
+    """Rows for the template: each cell with its texts (see ``CellLayout``).
 
     ``theirs`` maps field names to values someone else saved after the form
     was opened (after a conflict); they are shown beside the typed value.
+    ``history_url(element, sex)`` is the address of a value's history.
     """
     theirs = theirs or {}
     rows = []
     for row in form.rows:
         cells = [
-            CellLayout(
-                cell,
-                form[cell.name],
-                theirs.get(cell.name),
-                form.warnings.get(cell.name, ""),
-            )
+            _cell_layout(form, row.element, cell, theirs, history_url)
             if (cell := row.cells.get(sex))
             else None
             for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)
         ]
-        rows.append(RowLayout(row.element, cells, form[f"c-{row.element.code}"]))
+        rows.append(
+            RowLayout(
+                row.element.name,
+                row.element.get_unit_display(),
+                cells,
+                form[f"c-{row.element.code}"],
+            )
+        )
     return rows
+
+
+def _cell_layout(form, element, cell, theirs, history_url):
+    field = form[cell.name]
+    cell_id = field.id_for_label
+    errors = [str(error) for error in field.errors]
+    warning = form.warnings.get(cell.name, "")
+    mine_differs = theirs.get(cell.name)
+    classes = ["form-control form-control-sm text-end"]
+    if errors:
+        classes.append("is-invalid")
+    elif warning:
+        classes.append("border-warning border-2")
+    if mine_differs is not None:
+        classes.append("border-warning")
+    described_by = [f"{cell_id}-ref"]
+    if errors:
+        described_by.append(f"{cell_id}-err")
+    if warning:
+        described_by.append(f"{cell_id}-warn")
+    value = field.value()
+    return CellLayout(
+        id=cell_id,
+        name=field.html_name,
+        label=str(Sex(cell.sex).label),
+        value="" if value is None else str(value),
+        saved=_shown(cell.current, element),
+        previous=_shown(cell.previous, element),
+        last_year=_shown(cell.last_year, element),
+        theirs="" if mine_differs is None else figure_text(mine_differs, element),
+        warning=warning,
+        errors=errors,
+        input_class=" ".join(classes),
+        described_by=" ".join(described_by),
+        history_url=(
+            history_url(element, cell.sex)
+            if history_url and cell.current is not None
+            else ""
+        ),
+    )
+
+
+def _shown(value, element):
+    """A stored value as the grid prints it: ``3.489``, ``1.234,56 €`` or –."""
+    return "–" if value is None else figure_text(value.value, element)
+
+
+def figure_text(value, element):
+    """A value in its element's unit: ``3.489`` or ``1.234,56 €``."""
+    if element.whole_numbers:
+        return format_decimal(value, 0)
+    return format_decimal(value, 2) + " €"
 
 
 def _references(cell):

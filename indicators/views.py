@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts import policy
+from zielsteuerung.page_cache import cached_page, data_version
 
 from . import approval, services, validation
 from .forms import MonthGridForm, format_for_input, grid_layout
@@ -60,26 +62,56 @@ def index(request):
 
 def month_grid(request, regional_key, month):
     provider = provider_for(request.user, regional_key)
-    if request.method == "POST" and not policy.can_edit_figures(request.user, provider):
+    if request.method == "POST":
+        return _month_grid_post(request, provider, month)
+    reporting = services.reporting_month_for(provider, month)
+    # The finished page comes from the shared cache while nothing it shows
+    # changed: values and their history (of this and the reference months),
+    # the month's state and steps, elements, names (data_version), the
+    # month's own state, today, and what the user may do with it.
+    parts = [
+        "indicators/grid.html",
+        provider.pk,
+        month,
+        timezone.localdate(),
+        data_version(),
+        [reporting.pk, reporting.version, reporting.data_status, reporting.approval],
+        policy.can_edit_figures(request.user, provider),
+        policy.figure_changes_need_reason(request.user),
+        approval.available_actions(request.user, reporting),
+    ]
+    return cached_page(
+        request, parts, lambda extra: _month_grid_page(request, provider, month, extra)
+    )
+
+
+def _month_grid_page(request, provider, month, extra):
+    """The grid as it stands, with nothing posted."""
+    rows, reporting = services.month_grid(provider, month)
+    form = MonthGridForm(
+        rows=rows,
+        reporting=reporting,
+        need_reason=policy.figure_changes_need_reason(request.user),
+    )
+    return _render_grid(request, provider, month, form, reporting, None, extra)
+
+
+def _month_grid_post(request, provider, month):
+    if not policy.can_edit_figures(request.user, provider):
         raise PermissionDenied(_("Sie dürfen diese Monatswerte nicht ändern."))
     rows, reporting = services.month_grid(provider, month)
-    if request.method == "POST" and reporting.is_locked:
+    if reporting.is_locked:
         messages.error(request, services.MonthLocked(reporting).args[0])
         return redirect("indicators:grid", provider.regional_key, month)
-    can_edit = policy.can_edit_figures(request.user, provider) and not (
-        reporting.is_locked
-    )
     need_reason = policy.figure_changes_need_reason(request.user)
     form = MonthGridForm(
-        request.POST or None, rows=rows, reporting=reporting, need_reason=need_reason
+        request.POST, rows=rows, reporting=reporting, need_reason=need_reason
     )
-    theirs = None
-    if request.method == "POST":
-        outcome = _post(request, form, provider, month, reporting)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        form, theirs, reporting = outcome
-    return _render_grid(request, provider, month, form, reporting, can_edit, theirs)
+    outcome = _post(request, form, provider, month, reporting)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    form, theirs, reporting = outcome
+    return _render_grid(request, provider, month, form, reporting, theirs)
 
 
 def _post(request, form, provider, month, reporting):
@@ -161,7 +193,10 @@ def _conflict_form(request, provider, month, need_reason):
     return form, theirs, reporting
 
 
-def _render_grid(request, provider, month, form, reporting, can_edit, theirs):
+def _render_grid(request, provider, month, form, reporting, theirs, extra=None):
+    can_edit = policy.can_edit_figures(request.user, provider) and not (
+        reporting.is_locked
+    )
     return render(
         request,
         "indicators/grid.html",
@@ -172,15 +207,28 @@ def _render_grid(request, provider, month, form, reporting, can_edit, theirs):
             "previous_month": add_months(month, -1),
             "next_month": add_months(month, 1),
             "form": form,
-            "rows": grid_layout(form, theirs),
+            "rows": grid_layout(form, theirs, _history_urls(provider, month)),
             "reporting": reporting,
             "can_edit": can_edit,
             "can_import": policy.can_edit_figures(request.user, provider),
             "conflict": theirs is not None,
             "sex_codes": SEX_FILE_CODES,
             **_workflow(request.user, reporting),
+            **(extra or {}),
         },
     )
+
+
+def _history_urls(provider, month):
+    """``(element, sex) → address of the value's history`` for one month."""
+
+    def history_url(element, sex):
+        return reverse(
+            "indicators:history",
+            args=[provider.regional_key, month, element.code, SEX_FILE_CODES[sex]],
+        )
+
+    return history_url
 
 
 def _workflow(user, reporting):

@@ -5,7 +5,9 @@ asks: their name and navigation, their own CSRF token, the messages of their
 request, and every change of what the page shows.
 """
 
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import constants
@@ -14,9 +16,10 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from agreements.page_cache import CSRF_MARK
+from agreements import services
 from tests import factories
 from tests.conftest import months
+from zielsteuerung.page_cache import CSRF_MARK
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +40,14 @@ def year_2023(coesfeld, put_figures):
     return agreement
 
 
-def _stored(client, url, django_assert_max_num_queries):
-    """The page twice: the second time it must come from the page cache."""
+def _stored(client, url, django_assert_max_num_queries, queries=5):
+    """The page twice: the second time it must come from the page cache.
+
+    Five queries: session, user, the page's subject (year, agreement,
+    provider), version, stored page; the grid reads its month, too.
+    """
     first = client.get(url).content.decode()
-    with django_assert_max_num_queries(5):  # session, user, year, version, page
+    with django_assert_max_num_queries(queries):
         second = client.get(url).content.decode()
     return first, second
 
@@ -122,3 +129,138 @@ def test_changed_figures_and_targets_show_at_once(
     target.save()
     after_target = client.get(url).content.decode()
     assert TOKEN.sub("", after_target) != TOKEN.sub("", after_figures)
+
+
+# --- the agreement's page -------------------------------------------------------
+
+
+def _detail(client, agreement):
+    url = reverse("agreements:detail", args=[agreement.pk])
+    return TOKEN.sub("", client.get(url).content.decode())
+
+
+def _new_goal_title(agreement, user):
+    goal = agreement.goals.get()
+    goal.title = "Neuer Zieltitel aus einer anderen Sitzung"
+    goal.save()
+    return goal.title
+
+
+def _new_signatory(agreement, user):
+    party = agreement.parties.get(role="provider")
+    party.representative_name = "Dr. Erika Unterschrift"
+    party.save()
+    return party.representative_name
+
+
+def _new_focus_area(agreement, user):
+    from agreements.models import FocusArea
+
+    FocusArea.objects.create(
+        ministry=agreement.provider.supervisor,
+        year=agreement.year,
+        title="Schwerpunkt aus einer anderen Sitzung",
+    )
+    return "Schwerpunkt aus einer anderen Sitzung"
+
+
+def _new_proposal(agreement, user):
+    from agreements.models import Proposal
+
+    Proposal.objects.create(
+        agreement=agreement, subject="text", about="Präambel", opened_by=user
+    )
+    return "1 offen"
+
+
+def _finalized(agreement, user):
+    services.agreement_finalize(agreement=agreement, acting_user=user)
+    return "Endfassung"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_new_goal_title, _new_signatory, _new_focus_area, _new_proposal, _finalized],
+    ids=["goal", "party", "focus area", "proposal", "final"],
+)
+def test_the_agreement_page_follows_every_change_of_its_inputs(
+    change, client_for, ministry_user, year_2023, django_assert_max_num_queries
+):
+    client = client_for(ministry_user)
+    url = reverse("agreements:detail", args=[year_2023.pk])
+    _stored(client, url, django_assert_max_num_queries)
+    shown = change(year_2023, ministry_user)
+    assert shown in _detail(client, year_2023)
+
+
+def test_the_agreement_page_offers_each_user_what_they_may_do(
+    ministry_user, ministry_reader, agreement
+):
+    editor, reader = Client(), Client()
+    editor.force_login(ministry_user)
+    reader.force_login(ministry_reader)
+    edit = reverse("agreements:update", args=[agreement.pk])
+    assert edit in _detail(editor, agreement)
+    assert edit not in _detail(reader, agreement)
+    assert edit in _detail(editor, agreement)  # from the cache, still the editor's
+
+
+# --- the monthly grid -----------------------------------------------------------
+
+JANUARY, DECEMBER = datetime.date(2023, 1, 1), datetime.date(2022, 12, 1)
+
+
+def _grid(client, provider):
+    url = reverse("indicators:grid", args=[provider.regional_key, JANUARY])
+    return TOKEN.sub("", client.get(url).content.decode())
+
+
+def _put(provider, month, user, value, code="elb"):
+    from indicators import services as figures
+    from indicators.models import DataElement, Sex
+
+    figures.month_values_save(
+        provider=provider,
+        month=month,
+        values={(DataElement.objects.get(code=code), Sex.TOTAL): value},
+        data_status="t0",
+        version=figures.reporting_month_for(provider, month).version,
+        acting_user=user,
+    )
+
+
+def test_the_grid_follows_values_references_and_the_months_state(
+    coesfeld, coesfeld_user, django_assert_max_num_queries
+):
+    from indicators import services as figures
+    from indicators.models import MonthAction, MonthApproval
+
+    client = Client()
+    client.force_login(coesfeld_user)
+    url = reverse("indicators:grid", args=[coesfeld.regional_key, JANUARY])
+    _stored(client, url, django_assert_max_num_queries, queries=6)
+    _put(coesfeld, JANUARY, coesfeld_user, Decimal(8512))
+    page = _grid(client, coesfeld)
+    assert 'value="8.512"' in page
+    assert 'name="version" value="1"' in page  # a save from here is not stale
+
+    _put(coesfeld, DECEMBER, coesfeld_user, Decimal(7001))  # the reference
+    assert "Vormonat: 7.001" in _grid(client, coesfeld)
+
+    assert "vollständig gemeldet</span>" not in _grid(client, coesfeld)
+    reporting = figures.reporting_month_for(coesfeld, JANUARY)
+    figures.month_step_record(
+        reporting, MonthAction.COMPLETE, MonthApproval.COMPLETE, coesfeld_user
+    )
+    assert "vollständig gemeldet</span>" in _grid(client, coesfeld)
+
+
+def test_the_grid_shows_each_user_what_they_may_do(
+    coesfeld, coesfeld_user, ministry_reader
+):
+    editor, reader = Client(), Client()
+    editor.force_login(coesfeld_user)
+    reader.force_login(ministry_reader)
+    assert 'name="v-elb-total"' in _grid(editor, coesfeld)
+    assert 'name="v-elb-total"' not in _grid(reader, coesfeld)
+    assert 'name="v-elb-total"' in _grid(editor, coesfeld)

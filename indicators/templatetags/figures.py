@@ -3,19 +3,17 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from zielsteuerung.numbers import format_decimal
-
 register = template.Library()
 
 
 @register.filter
 def figure(value, element):
     """A value in its element's unit: ``3.489`` or ``1.234,56 €``."""
+    from indicators.forms import figure_text
+
     if value is None or value == "":
         return ""
-    if element.whole_numbers:
-        return format_decimal(value, 0)
-    return format_decimal(value, 2) + " €"
+    return figure_text(value, element)
 
 
 @register.filter
