@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
+from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -281,18 +281,39 @@ def test_focus_areas_saved_meanwhile_are_shown_not_overwritten(
     assert area.title == "Meins"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_focus_areas_move_to_ministry_and_year_without_loss_and_back():
+@pytest.fixture
+def scratch_database(django_db_setup, django_db_blocker, tmp_path):
+    """An empty database of its own, dropped afterwards: for migrating back
+    and forth without unapplying and applying again every later migration of
+    the test database (which took half a minute)."""
+    default = connections["default"]
+    config = {**default.settings_dict}
+    with django_db_blocker.unblock():
+        if default.vendor == "sqlite":
+            config["NAME"] = str(tmp_path / "migrations.sqlite3")
+        else:
+            config["NAME"] = f"{default.settings_dict['NAME']}_migrations"
+            with default._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
+                cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+        connections.settings[SCRATCH] = config
+        try:
+            yield connections[SCRATCH]
+        finally:
+            connections[SCRATCH].close()
+            del connections[SCRATCH]
+            del connections.settings[SCRATCH]
+            if default.vendor != "sqlite":
+                with default._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
+
+
+SCRATCH = "migrations"
+
+
+def test_focus_areas_move_to_ministry_and_year_without_loss_and_back(scratch_database):
     """The migrations keep every area once per ministry and year; reversible."""
-    executor = MigrationExecutor(connection)
-    try:
-        _migrate_focus_areas_there_and_back(executor)
-    finally:
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def _migrate_focus_areas_there_and_back(executor):
+    executor = MigrationExecutor(scratch_database)
     before = [
         ("agreements", "0004_one_truth_per_target"),
         ("accounts", "0006_organisation_signatory"),
@@ -300,30 +321,34 @@ def _migrate_focus_areas_there_and_back(executor):
     after = [("agreements", "0007_rollover_focus_areas_owned")]
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
-    organisation = apps.get_model("accounts", "Organisation")
-    agreement_model = apps.get_model("agreements", "Agreement")
-    area_model = apps.get_model("agreements", "FocusArea")
-    ministry = organisation.objects.create(
+    organisation = apps.get_model("accounts", "Organisation").objects.using(SCRATCH)
+    agreement_model = apps.get_model("agreements", "Agreement").objects.using(SCRATCH)
+    area_model = apps.get_model("agreements", "FocusArea").objects.using(SCRATCH)
+    ministry = organisation.create(
         kind="ministry", name="Ministerium", short_name="M", regional_key="09"
     )
     agreements = []
     for key in ("09001", "09002"):
-        provider = organisation.objects.create(
+        provider = organisation.create(
             kind="provider",
             name=key,
             short_name=key,
             regional_key=key,
             supervisor=ministry,
         )
-        agreements.append(agreement_model.objects.create(provider=provider, year=2023))
+        agreements.append(agreement_model.create(provider=provider, year=2023))
     for agreement in agreements:
-        area_model.objects.create(agreement=agreement, title="Gemeinsam", position=0)
-    area_model.objects.create(agreement=agreements[1], title="Nur Borken", position=1)
+        area_model.create(agreement=agreement, title="Gemeinsam", position=0)
+    area_model.create(agreement=agreements[1], title="Nur Borken", position=1)
 
     executor.loader.build_graph()
     executor.migrate(after)
     apps = executor.loader.project_state(after).apps
-    areas = apps.get_model("agreements", "FocusArea").objects.order_by("position")
+    areas = (
+        apps.get_model("agreements", "FocusArea")
+        .objects.using(SCRATCH)
+        .order_by("position")
+    )
     assert [(a.ministry_id, a.year, a.title, a.position) for a in areas] == [
         (ministry.pk, 2023, "Gemeinsam", 0),
         (ministry.pk, 2023, "Nur Borken", 1),
@@ -332,7 +357,7 @@ def _migrate_focus_areas_there_and_back(executor):
     executor.loader.build_graph()
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
-    back = apps.get_model("agreements", "FocusArea").objects
+    back = apps.get_model("agreements", "FocusArea").objects.using(SCRATCH)
     for agreement in agreements:
         titles = back.filter(agreement_id=agreement.pk).values_list("title", flat=True)
         assert sorted(titles) == ["Gemeinsam", "Nur Borken"]

@@ -8,17 +8,19 @@ from django.db import migrations, models
 
 def copy_assessments(apps, schema_editor):
     """Keep what was recorded on targets before assessments had their own table."""
+    db = schema_editor.connection.alias
     Target = apps.get_model("agreements", "Target")
     TargetAssessment = apps.get_model("agreements", "TargetAssessment")
-    recorded = Target.objects.exclude(status="open", evidence="")
-    TargetAssessment.objects.bulk_create(
+    recorded = Target.objects.using(db).exclude(status="open", evidence="")
+    TargetAssessment.objects.using(db).bulk_create(
         TargetAssessment(target=t, status=t.status, evidence=t.evidence)
         for t in recorded
     )
 
 
 def drop_assessments(apps, schema_editor):
-    apps.get_model("agreements", "TargetAssessment").objects.all().delete()
+    db = schema_editor.connection.alias
+    apps.get_model("agreements", "TargetAssessment").objects.using(db).all().delete()
 
 
 class Migration(migrations.Migration):

@@ -16,9 +16,10 @@ def wording_to_sentence(apps, schema_editor):
     change is in points), and a unit is kept only for targets without an
     indicator.
     """
+    db = schema_editor.connection.alias
     for name in ("Target", "HistoricalTarget"):
         model = apps.get_model("agreements", name)
-        for target in model.objects.all():
+        for target in model.objects.using(db).all():
             target.sentence = target.wording
             if target.kind == "gap":
                 target.kind = "change"
@@ -28,10 +29,11 @@ def wording_to_sentence(apps, schema_editor):
 
 
 def sentence_to_wording(apps, schema_editor):
+    db = schema_editor.connection.alias
     directions = {"gte": "higher", "gt": "higher", "lte": "lower", "lt": "lower"}
     for name in ("Target", "HistoricalTarget"):
         model = apps.get_model("agreements", name)
-        for target in model.objects.all():
+        for target in model.objects.using(db).all():
             target.wording = target.sentence or target.label or target.kind
             target.direction = directions.get(target.comparator, "")
             target.save(update_fields=["wording", "direction"])

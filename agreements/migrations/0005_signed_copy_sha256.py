@@ -25,10 +25,11 @@ class Migration(migrations.Migration):
 
 def fill_signed_copy_sha256(apps, schema_editor):
     """Signed copies stored before this migration get their SHA-256 too."""
+    db = schema_editor.connection.alias
     import hashlib
 
     Agreement = apps.get_model("agreements", "Agreement")
-    for agreement in Agreement.objects.exclude(signed_copy="").filter(
+    for agreement in Agreement.objects.using(db).exclude(signed_copy="").filter(
         signed_copy_sha256=""
     ):
         try:
@@ -37,7 +38,7 @@ def fill_signed_copy_sha256(apps, schema_editor):
         except OSError:
             continue  # the file is missing: nothing to vouch for
         # A plain UPDATE: historical models have no lock and no history.
-        Agreement.objects.filter(pk=agreement.pk).update(signed_copy_sha256=digest)
+        Agreement.objects.using(db).filter(pk=agreement.pk).update(signed_copy_sha256=digest)
 
 
 Migration.operations.append(

@@ -13,16 +13,17 @@ from django.db import migrations
 
 
 def to_ministry_and_year(apps, schema_editor):
+    db = schema_editor.connection.alias
     FocusArea = apps.get_model("agreements", "FocusArea")
     Agreement = apps.get_model("agreements", "Agreement")
-    agreements = Agreement.objects.select_related("provider").order_by(
+    agreements = Agreement.objects.using(db).select_related("provider").order_by(
         "year", "provider__supervisor_id", "-status", "version", "pk"
     )
     seen = {}  # (ministry, year) → {(title, text)}
     for agreement in agreements:
         key = (agreement.provider.supervisor_id, agreement.year)
         known = seen.setdefault(key, set())
-        for area in FocusArea.objects.filter(agreement=agreement).order_by(
+        for area in FocusArea.objects.using(db).filter(agreement=agreement).order_by(
             "position", "pk"
         ):
             content = (area.title, area.text)
@@ -38,14 +39,14 @@ def to_ministry_and_year(apps, schema_editor):
     HistoricalFocusArea = apps.get_model("agreements", "HistoricalFocusArea")
     HistoricalAgreement = apps.get_model("agreements", "HistoricalAgreement")
     Organisation = apps.get_model("accounts", "Organisation")
-    supervisors = dict(Organisation.objects.values_list("pk", "supervisor_id"))
+    supervisors = dict(Organisation.objects.using(db).values_list("pk", "supervisor_id"))
     places = {
         pk: (supervisors.get(provider_id), year)
-        for pk, provider_id, year in HistoricalAgreement.objects.values_list(
+        for pk, provider_id, year in HistoricalAgreement.objects.using(db).values_list(
             "id", "provider_id", "year"
         )
     }
-    for record in HistoricalFocusArea.objects.all():
+    for record in HistoricalFocusArea.objects.using(db).all():
         ministry_id, year = places.get(record.agreement_id, (None, None))
         if year is None:
             record.delete()  # history of an agreement that left no trace
@@ -55,11 +56,12 @@ def to_ministry_and_year(apps, schema_editor):
 
 
 def to_agreements(apps, schema_editor):
+    db = schema_editor.connection.alias
     FocusArea = apps.get_model("agreements", "FocusArea")
     Agreement = apps.get_model("agreements", "Agreement")
-    for area in FocusArea.objects.order_by("pk"):
+    for area in FocusArea.objects.using(db).order_by("pk"):
         agreements = list(
-            Agreement.objects.filter(
+            Agreement.objects.using(db).filter(
                 provider__supervisor_id=area.ministry_id, year=area.year
             ).order_by("pk")
         )
@@ -69,7 +71,7 @@ def to_agreements(apps, schema_editor):
         area.agreement = agreements[0]
         area.save(update_fields=["agreement"])
         for agreement in agreements[1:]:
-            FocusArea.objects.create(
+            FocusArea.objects.using(db).create(
                 agreement=agreement,
                 ministry_id=area.ministry_id,
                 year=area.year,

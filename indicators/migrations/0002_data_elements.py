@@ -21,9 +21,10 @@ ELEMENTS = [
 
 
 def create_elements(apps, schema_editor):
+    db = schema_editor.connection.alias
     DataElement = apps.get_model("indicators", "DataElement")
     for position, (code, name, unit, split) in enumerate(ELEMENTS):
-        DataElement.objects.update_or_create(
+        DataElement.objects.using(db).update_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -35,8 +36,9 @@ def create_elements(apps, schema_editor):
 
 
 def delete_elements(apps, schema_editor):
+    db = schema_editor.connection.alias
     DataElement = apps.get_model("indicators", "DataElement")
-    DataElement.objects.filter(code__in=[code for code, *_ in ELEMENTS]).delete()
+    DataElement.objects.using(db).filter(code__in=[code for code, *_ in ELEMENTS]).delete()
 
 
 class Migration(migrations.Migration):

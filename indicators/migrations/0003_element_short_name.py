@@ -17,9 +17,10 @@ SHORT_NAMES = {
 
 
 def set_short_names(apps, schema_editor):
+    db = schema_editor.connection.alias
     DataElement = apps.get_model("indicators", "DataElement")
     for code, short_name in SHORT_NAMES.items():
-        DataElement.objects.filter(code=code, short_name="").update(
+        DataElement.objects.using(db).filter(code=code, short_name="").update(
             short_name=short_name
         )
 

@@ -6,8 +6,9 @@ CODE = "erwerbspersonen"
 
 
 def create_element(apps, schema_editor):
+    db = schema_editor.connection.alias
     DataElement = apps.get_model("indicators", "DataElement")
-    DataElement.objects.get_or_create(
+    DataElement.objects.using(db).get_or_create(
         code=CODE,
         defaults={
             "name": "Zivile Erwerbspersonen (Bezugsgröße der Arbeitslosenquote)",
@@ -20,7 +21,8 @@ def create_element(apps, schema_editor):
 
 
 def delete_element(apps, schema_editor):
-    apps.get_model("indicators", "DataElement").objects.filter(code=CODE).delete()
+    db = schema_editor.connection.alias
+    apps.get_model("indicators", "DataElement").objects.using(db).filter(code=CODE).delete()
 
 
 class Migration(migrations.Migration):

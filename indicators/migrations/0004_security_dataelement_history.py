@@ -11,6 +11,7 @@ def _snapshot(model_name, historical_name, app_label, excluded=()):
     change afterwards shows old → new (simple-history diffs against it)."""
 
     def forwards(apps, schema_editor):
+        db = schema_editor.connection.alias
         from django.utils import timezone
 
         model = apps.get_model(app_label, model_name)
@@ -21,18 +22,19 @@ def _snapshot(model_name, historical_name, app_label, excluded=()):
             for field in model._meta.concrete_fields
             if field.name not in excluded
         ]
-        historical.objects.bulk_create(
+        historical.objects.using(db).bulk_create(
             historical(
                 **{name: getattr(row, name) for name in names},
                 history_date=now,
                 history_type="+",
                 history_change_reason="Stand bei Einführung des Protokolls",
             )
-            for row in model.objects.all()
+            for row in model.objects.using(db).all()
         )
 
     def backwards(apps, schema_editor):
-        apps.get_model(app_label, historical_name).objects.all().delete()
+        db = schema_editor.connection.alias
+        apps.get_model(app_label, historical_name).objects.using(db).all().delete()
 
     return migrations.RunPython(forwards, backwards)
 
