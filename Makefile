@@ -25,8 +25,9 @@ run: $(STAMP)
 
 # worksteal: a worker that runs out of tests takes queued ones from the other,
 # so the long browser journeys never leave one core idle at the end.
+# TEST_ARGS passes options to pytest, e.g. TEST_ARGS='-m "not browser"'.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	$(BIN)/python -m pytest -n auto --dist worksteal $(TEST_ARGS)
 
 # Benchmarks against a PostgreSQL database of their own (created if missing);
 # each prints its figures and their ratio to a baseline measured in the same run.
