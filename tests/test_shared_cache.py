@@ -239,3 +239,18 @@ def test_cache_is_never_per_process_memory():
     backend = settings.CACHES["default"]["BACKEND"]
     expected = "redis.RedisCache" if settings.REDIS_URL else "db.DatabaseCache"
     assert backend.endswith(expected)
+
+
+@pytest.mark.skipif(bool(settings.REDIS_URL), reason="Redis evicts by memory")
+def test_the_database_cache_keeps_enough_entries_for_pages_per_user(db):
+    """Whole pages are stored per user: with Django's default of 300 entries
+    the database cache would drop a third of everything, the overview's kept
+    tables (their keys sort first) among them, every few hundred pages."""
+    from django.core.cache import cache
+
+    assert cache._max_entries == 5000
+    for number in range(400):
+        cache.set(f"page:v1:{number:04}", b"x")
+    cache.set("overview-table:v3:1:2023", b"kept table")
+    cache.set("page:v1:last", b"x")  # the next write checks the count and culls
+    assert cache.get("overview-table:v3:1:2023") == b"kept table"

@@ -153,6 +153,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "zielsteuerung_cache",
+            # Whole pages are stored per user (README, "Speed"); Django's
+            # default of 300 entries would cull the overview's kept tables,
+            # which cost most to compute again, among the first (keys sort
+            # before "page:").
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "5000")},
         }
     }
 
