@@ -72,6 +72,25 @@ def test_password_hashes_stay_out_of_the_history(coesfeld_user):
     assert "last_login" not in fields
 
 
+def test_a_sign_in_writes_no_empty_history_row(client, coesfeld_user):
+    from tests.conftest import PASSWORD
+
+    rows = coesfeld_user.history.count()
+    response = client.post(reverse("login"), {"username": "bob", "password": PASSWORD})
+    assert response.status_code == 302
+    coesfeld_user.refresh_from_db()
+    assert coesfeld_user.last_login is not None  # signed in, and saved
+    assert coesfeld_user.history.count() == rows
+    # The same instance, saved again with a change, keeps history again.
+    coesfeld_user.last_login = timezone.now()
+    coesfeld_user.save(update_fields=["last_login"])
+    assert coesfeld_user.history.count() == rows
+    coesfeld_user.first_name = "Bodo"
+    coesfeld_user.save()
+    assert coesfeld_user.history.count() == rows + 1
+    assert coesfeld_user.history.first().first_name == "Bodo"
+
+
 def test_organisation_changes_keep_old_and_new(admin_client, admin_user, ministry):
     url = reverse("admin:accounts_organisation_change", args=[ministry.pk])
     data = _change_form(admin_client, url)
