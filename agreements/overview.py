@@ -30,6 +30,7 @@ from indicators.land import contribution, implied_land_target, land_value
 from indicators.registry import Aspect
 from indicators.selectors import (
     FIGURE_VERSION_TABLES,
+    HISTORY_COMMITS,
     highest_ids,
     pooled_series_by_group,
     providers_with_figures,
@@ -427,7 +428,7 @@ def agreement_side_version():
     their parts, assessments, explanations, Land targets, year-end results,
     and the names of the organisations.
     """
-    ids = highest_ids(_agreement_tables())
+    ids = highest_ids((*_agreement_tables(), HISTORY_COMMITS))
     return "-".join(str(value) for value in ids)
 
 

@@ -8,4 +8,12 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         # Large imports, their dry runs and the reminders run as jobs.
+        from simple_history.signals import post_create_historical_record
+
         from . import jobs  # noqa: F401
+        from .commits import history_written
+
+        # Every transaction that writes history is counted after its commit.
+        post_create_historical_record.connect(
+            history_written, dispatch_uid="zs-count-history"
+        )

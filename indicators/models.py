@@ -517,3 +517,29 @@ class FiguresVersion(models.Model):
 
     def __str__(self):
         return f"{self.provider_id}: {self.version}"
+
+
+class CommitCount(models.Model):
+    """How many transactions that changed recorded data have committed.
+
+    The versions the caches are keyed by are highest ids (``highest_ids``).
+    An id is drawn when its row is inserted, not when its transaction
+    commits: on PostgreSQL a transaction that drew a lower id and commits
+    after one with a higher id leaves the highest id where it was, and a page
+    stored between the two commits would stay. Every transaction that writes
+    a history row or figures counts here once after it committed
+    (``indicators.commits``), so a version that includes these counts moves
+    with every commit. One row; ``history`` counts the transactions with
+    history rows (the agreement side of the overview), ``changes`` those and the
+    ones with figures.
+    """
+
+    history = models.PositiveBigIntegerField(default=0)
+    changes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Zähler der Änderungen")
+        verbose_name_plural = _("Zähler der Änderungen")
+
+    def __str__(self):
+        return f"{self.history}/{self.changes}"

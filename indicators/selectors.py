@@ -11,7 +11,13 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from .models import FiguresVersion, MonthlyValue, MonthlyValueChange, ReportingMonth
+from .models import (
+    CommitCount,
+    FiguresVersion,
+    MonthlyValue,
+    MonthlyValueChange,
+    ReportingMonth,
+)
 
 
 def series_for(providers, codes, first, last):
@@ -135,7 +141,12 @@ def months_without_figures(provider, year, until):
 FIGURE_VERSION_TABLES = (
     (MonthlyValue, "id"),
     (MonthlyValueChange, "id"),
+    # Every committed write of figures or history: the highest ids alone can
+    # stand still when a lower id commits last (see CommitCount).
+    (CommitCount, "changes"),
 )
+# The agreement side's part of CommitCount: transactions that wrote history.
+HISTORY_COMMITS = (CommitCount, "history")
 
 
 def highest_ids(tables):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zielsteuerung.accounts import policy
 
-from . import validation
+from . import commits, validation
 from .models import (
     DataElement,
     DataStatus,
@@ -133,6 +133,7 @@ def figures_changed(provider_ids):
     FiguresVersion.objects.filter(provider_id__in=known).update(
         version=F("version") + 1
     )
+    commits.figures_written()
 
 
 @transaction.atomic

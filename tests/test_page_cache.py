@@ -7,16 +7,20 @@ request, and every change of what the page shows.
 
 import datetime
 import re
+import threading
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.session import SessionStorage
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from agreements import services
+from agreements.models import Goal
 from tests import factories
 from tests.conftest import months
 from zielsteuerung.page_cache import CSRF_MARK
@@ -264,3 +268,69 @@ def test_the_grid_shows_each_user_what_they_may_do(
     assert 'name="v-elb-total"' in _grid(editor, coesfeld)
     assert 'name="v-elb-total"' not in _grid(reader, coesfeld)
     assert 'name="v-elb-total"' in _grid(editor, coesfeld)
+
+
+# --- a change whose id is lower than one committed before it -----------------
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's writers take the write lock in turn: ids follow commits",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_commits_after_a_higher_id_still_shows(ministry_user, coesfeld):
+    """Ids are drawn at insert, not at commit: X draws the lower history id,
+    Y the higher one and commits first; a page stored between the two
+    commits must not outlive X's commit."""
+    agreement = factories.agreement(coesfeld, 2023)
+    first = factories.goal(agreement, number="I", title="Erstes Ziel")
+    second = factories.goal(agreement, number="II", title="Zweites Ziel")
+    client = Client()
+    client.force_login(ministry_user)
+    saved, go_on = threading.Event(), threading.Event()
+
+    def change_first_in_a_long_transaction():
+        try:
+            with transaction.atomic():
+                goal = Goal.objects.get(pk=first.pk)
+                goal.title = "Erstes Ziel, spät bestätigt"
+                goal.save()  # draws the lower history id
+                saved.set()
+                go_on.wait(30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=change_first_in_a_long_transaction)
+    other.start()
+    assert saved.wait(30)
+    second.title = "Zweites Ziel, sofort bestätigt"
+    second.save()  # the higher id, committed at once
+    page = _detail(client, agreement)  # stored between the two commits
+    assert "sofort bestätigt" in page
+    assert "spät bestätigt" not in page
+    go_on.set()
+    other.join(30)
+    assert "spät bestätigt" in _detail(client, agreement)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_transaction_is_counted_once(coesfeld):
+    from indicators.models import CommitCount
+    from indicators.services import figures_changed
+
+    def counts():
+        row = CommitCount.objects.get(pk=1)
+        return row.history, row.changes
+
+    history, changes = counts()  # the fixture's saves counted one by one
+    with transaction.atomic():  # as a request's
+        factories.goal(factories.agreement(coesfeld, 2023))  # many history rows
+        assert counts() == (history, changes)  # nothing before the commit
+    assert counts() == (history + 1, changes + 1)
+    with transaction.atomic():
+        factories.goal(factories.agreement(coesfeld, 2024))
+        transaction.set_rollback(True)
+    assert counts() == (history + 1, changes + 1)  # rolled back: nothing
+    with transaction.atomic():
+        figures_changed([coesfeld])
+    assert counts() == (history + 1, changes + 2)  # not the agreement side
