@@ -35,7 +35,7 @@ from django.test.utils import setup_test_environment
 from figures import build
 
 from agreements.models import Agreement, Goal, Party, Target, TargetResult
-from indicators.models import DataElement, ReportingMonth
+from indicators.models import DataElement, MonthlyValue, ReportingMonth
 from indicators.services import month_values_save
 
 YEAR = 2023
@@ -161,13 +161,20 @@ def measure(user, providers, repeat):
 
 
 def revise(user, provider, step):
-    """Save December 2023's integrations of ``provider`` through the grid service."""
+    """Change December 2023's integrations of ``provider`` through the grid
+    service: always a change, whatever an earlier run left there."""
     month = datetime.date(YEAR, 12, 1)
     element = DataElement.objects.get(code="integrationen")
+    stored = MonthlyValue.objects.filter(
+        provider=provider, month=month, element=element, sex="total"
+    ).first()
+    value = Decimal(2_000 + step % 2)
+    if stored is not None and stored.value == value:
+        value += 2
     month_values_save(
         provider=provider,
         month=month,
-        values={(element, "total"): Decimal(2_000 + step % 2)},
+        values={(element, "total"): value},
         data_status="t3",
         version=ReportingMonth.objects.get(provider=provider, month=month).version,
         acting_user=user,
