@@ -149,7 +149,8 @@ class AgreementDetailView(DetailView):
             agreement.pk,
             timezone.localdate(),
             data_version(),
-            _rights(request.user, agreement),
+            sorted(_rights(request.user, agreement).items()),
+            policy.can_edit_annexes(request.user, agreement),
         ]
         return cached_page(request, parts, render_page)
 
@@ -163,11 +164,7 @@ class AgreementDetailView(DetailView):
             "doc": doc,
             "in_force": in_force,
             "is_in_force": in_force is not None and in_force.pk == agreement.pk,
-            "can_edit": policy.can_edit_agreement(user, agreement),
-            "can_finalize": policy.can_finalize_agreement(user, agreement),
-            "can_reopen": policy.can_reopen_agreement(user, agreement),
-            "can_sign": policy.can_sign_agreement(user, agreement),
-            "can_amend": policy.can_amend_agreement(user, agreement),
+            **_rights(user, agreement),
             "amendments": list(agreement.amendments.all()),
             "history": agreement_history(agreement),
             **_archive_state(user, agreement),
@@ -176,16 +173,14 @@ class AgreementDetailView(DetailView):
 
 
 def _rights(user, agreement):
-    """What the page offers ``user``: part of the stored page's key."""
-    return [
-        policy.can_edit_agreement(user, agreement),
-        policy.can_finalize_agreement(user, agreement),
-        policy.can_reopen_agreement(user, agreement),
-        policy.can_sign_agreement(user, agreement),
-        policy.can_amend_agreement(user, agreement),
-        policy.can_edit_annexes(user, agreement),
-        policy.can_sign_agreement_archive(user, agreement),
-    ]
+    """What the page offers ``user``: in its context and its stored key."""
+    return {
+        "can_edit": policy.can_edit_agreement(user, agreement),
+        "can_finalize": policy.can_finalize_agreement(user, agreement),
+        "can_reopen": policy.can_reopen_agreement(user, agreement),
+        "can_sign": policy.can_sign_agreement(user, agreement),
+        "can_amend": policy.can_amend_agreement(user, agreement),
+    }
 
 
 def _archive_state(user, agreement):

@@ -280,7 +280,7 @@ def _cell_layout(form, element, cell, theirs, history_url):
         saved=_shown(cell.current, element),
         previous=_shown(cell.previous, element),
         last_year=_shown(cell.last_year, element),
-        theirs="" if mine_differs is None else figure_text(mine_differs, element),
+        theirs="" if mine_differs is None else element.display(mine_differs),
         warning=warning,
         errors=errors,
         input_class=" ".join(classes),
@@ -295,14 +295,7 @@ def _cell_layout(form, element, cell, theirs, history_url):
 
 def _shown(value, element):
     """A stored value as the grid prints it: ``3.489``, ``1.234,56 €`` or –."""
-    return "–" if value is None else figure_text(value.value, element)
-
-
-def figure_text(value, element):
-    """A value in its element's unit: ``3.489`` or ``1.234,56 €``."""
-    if element.whole_numbers:
-        return format_decimal(value, 0)
-    return format_decimal(value, 2) + " €"
+    return "–" if value is None else element.display(value.value)
 
 
 def _references(cell):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from zielsteuerung.accounts.models import Organisation, OrganisationKind
+from zielsteuerung.numbers import format_decimal
 
 from . import deadlines
 from .registry import Unit
@@ -114,6 +115,12 @@ class DataElement(models.Model):
     @property
     def whole_numbers(self):
         return self.unit != Unit.EUR
+
+    def display(self, value):
+        """``value`` in this element's unit: ``3.489`` or ``1.234,56 €``."""
+        if self.whole_numbers:
+            return format_decimal(value, 0)
+        return format_decimal(value, 2) + " €"
 
 
 def _provider_field(related_name):

@@ -95,8 +95,12 @@ class GridRow:
     cells: dict = field(default_factory=dict)  # sex → GridCell
 
 
-def month_grid(provider, month):
-    """Rows of (element → cells) for the entry grid: three queries in all."""
+def month_grid(provider, month, reporting=None):
+    """Rows of (element → cells) for the entry grid: three queries in all.
+
+    ``reporting``: the month's ``reporting_month_for`` when the caller has it
+    already (then two queries).
+    """
     previous, last_year = add_months(month, -1), add_months(month, -12)
     values = values_by_key(provider, [month, previous, last_year])
     rows = []
@@ -111,7 +115,9 @@ def month_grid(provider, month):
                 values.get((last_year, element.pk, sex)),
             )
         rows.append(row)
-    return rows, reporting_month_for(provider, month)
+    if reporting is None:
+        reporting = reporting_month_for(provider, month)
+    return rows, reporting
 
 
 def figures_changed(provider_ids):

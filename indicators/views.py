@@ -81,13 +81,15 @@ def month_grid(request, regional_key, month):
         approval.available_actions(request.user, reporting),
     ]
     return cached_page(
-        request, parts, lambda extra: _month_grid_page(request, provider, month, extra)
+        request,
+        parts,
+        lambda extra: _month_grid_page(request, provider, month, reporting, extra),
     )
 
 
-def _month_grid_page(request, provider, month, extra):
-    """The grid as it stands, with nothing posted."""
-    rows, reporting = services.month_grid(provider, month)
+def _month_grid_page(request, provider, month, reporting, extra):
+    """The grid as it stands, with nothing posted, over the month its key names."""
+    rows, reporting = services.month_grid(provider, month, reporting)
     form = MonthGridForm(
         rows=rows,
         reporting=reporting,
@@ -212,7 +214,6 @@ def _render_grid(request, provider, month, form, reporting, theirs, extra=None):
             "can_edit": can_edit,
             "can_import": policy.can_edit_figures(request.user, provider),
             "conflict": theirs is not None,
-            "sex_codes": SEX_FILE_CODES,
             **_workflow(request.user, reporting),
             **(extra or {}),
         },

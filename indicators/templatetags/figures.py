@@ -9,11 +9,9 @@ register = template.Library()
 @register.filter
 def figure(value, element):
     """A value in its element's unit: ``3.489`` or ``1.234,56 €``."""
-    from indicators.forms import figure_text
-
     if value is None or value == "":
         return ""
-    return figure_text(value, element)
+    return element.display(value)
 
 
 @register.filter
