@@ -10,6 +10,8 @@ is a warning (``import_warnings.py``): the real import writes only when each
 has a reason, its own or one for the whole file.
 """
 
+import contextlib
+import gc
 import io
 
 from django.core.exceptions import PermissionDenied
@@ -74,20 +76,38 @@ def figures_import(
         },
         elements={e.code: e for e in DataElement.objects.all()},
     )
-    try:
-        rows, report.errors, report.rows = check_rows(
-            read_table(content, file_name), context, progress
-        )
-    except ImportFileError as error:
-        report.errors = [RowError(1, "", str(error))]
-        return report
-    explanations = (warning_reasons or {}, file_reason)
-    if progress:
-        progress(_("Werte werden abgeglichen"), done=report.rows)
-    with transaction.atomic():
-        _import_rows(rows, report, acting_user, reason, explanations, progress)
+    with _without_cycle_collection():
+        try:
+            rows, report.errors, report.rows = check_rows(
+                read_table(content, file_name), context, progress
+            )
+        except ImportFileError as error:
+            report.errors = [RowError(1, "", str(error))]
+            return report
+        explanations = (warning_reasons or {}, file_reason)
+        if progress:
+            progress(_("Werte werden abgeglichen"), done=report.rows)
+        with transaction.atomic():
+            _import_rows(rows, report, acting_user, reason, explanations, progress)
     report.errors.sort(key=lambda error: (error.line, error.column))
     return report
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector paused while the import builds its rows.
+
+    A national file makes hundreds of thousands of small objects, none in a
+    cycle; the collector walked them all again and again (an eighth of a
+    month file's import). It runs as usual afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_reason(user, reason):
@@ -123,7 +143,7 @@ def _import_rows(rows, report, user, reason, explanations, progress):
     reasons = import_warnings.row_reasons(plan, report.warnings, given, reason)
     _write_values(plan, report.record, user, reasons, now)
     _write_reporting_months(rows, reporting, report, user, now)
-    figures_changed({row.provider.pk for row in rows})
+    figures_changed({row.key[0] for row in rows})
 
 
 def _warnings(rows, plan, reporting):
@@ -151,7 +171,7 @@ def _reference_values(rows):
 
 
 def _months_and_providers(rows):
-    return {row.provider.pk for row in rows}, {row.month for row in rows}
+    return {row.key[0] for row in rows}, {row.month for row in rows}
 
 
 def _lock_reporting_months(rows):
@@ -190,12 +210,11 @@ def _split_errors(rows, existing):
     for row in rows:
         merged[row.key] = row.value
         if row.element.split_by_sex:
-            group = (row.provider, row.month, row.element)
-            first_line.setdefault(group, row.line)
+            first_line.setdefault(row.key[:3], row.line)
     errors = []
     for (provider, month, element), line in first_line.items():
         total, women, men = (
-            merged.get((provider.pk, month, element.pk, sex))
+            merged.get((provider, month, element, sex))
             for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)
         )
         if validation.split_exceeds_total(total, women, men):
@@ -209,9 +228,9 @@ def _locked_errors(plan, reporting):
     first = {}
     for change in plan:
         row = change.row
-        month = reporting.get((row.provider.pk, row.month))
+        month = reporting.get(row.key[:2])
         if month is not None and month.is_locked:
-            first.setdefault((row.provider.pk, row.month), row)
+            first.setdefault(row.key[:2], row)
     return [
         RowError(
             row.line,
@@ -234,10 +253,10 @@ def _classify(rows, existing, report):
     """
     plan = []
     for row in rows:
-        summary = report.summaries.get((row.provider.pk, row.month))
+        summary = report.summaries.get(row.key[:2])
         if summary is None:
             summary = Summary(row.provider, row.month)
-            report.summaries[(row.provider.pk, row.month)] = summary
+            report.summaries[row.key[:2]] = summary
         found = existing.get(row.key)
         if found is None:
             summary.created += 1
@@ -261,10 +280,7 @@ def _write_values(plan, record, user, reasons, now):
     staged = [
         (
             change.pk,
-            change.row.provider.pk,
-            change.row.month,
-            change.row.element.pk,
-            change.row.sex,
+            *change.row.key,
             change.row.value,
             change.row.status,
             reasons[change.row.line][0],
@@ -282,12 +298,13 @@ def _write_values(plan, record, user, reasons, now):
         connection.ops.adapt_datetimefield_value(now),
         user.pk,
     ]
+    copy = connection.vendor == "postgresql" and USE_COPY
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} ({_STAGE_COLUMNS})")
         try:
-            _stage(cursor, staged)
-            for statement in _WRITES:
-                cursor.execute(statement, constants)
+            _stage(cursor, staged, copy)
+            for statement in _COPY_WRITES if copy else _WRITES:
+                cursor.execute(statement, constants * (statement.count("%s") // 4))
         finally:
             cursor.execute(f"DROP TABLE {_STAGE}")
 
@@ -302,29 +319,48 @@ _STAGE_COLUMNS = (
 )
 _VALUES = MonthlyValue._meta.db_table
 _CHANGES = MonthlyValueChange._meta.db_table
-_WRITES = [
-    # new values
+# Each statement takes the constants (source, import, time, user) once.
+_INSERT_NEW = (
     f"INSERT INTO {_VALUES} (provider_id, month, element_id, sex, value, "  # noqa: S608
     "data_status, source, source_import_id, comment, changed_at, changed_by_id) "
     "SELECT provider_id, month, element_id, sex, value, status, %s, %s, comment, "
-    f"%s, %s FROM {_STAGE} WHERE id IS NULL",
-    # changed values
+    f"%s, %s FROM {_STAGE} WHERE id IS NULL"
+)
+_UPDATE_CHANGED = (
     f"UPDATE {_VALUES} SET value = s.value, data_status = s.status, source = %s, "  # noqa: S608
     "source_import_id = %s, comment = s.comment, changed_at = %s, "
-    f"changed_by_id = %s FROM {_STAGE} AS s WHERE {_VALUES}.id = s.id",
-    # one history entry per value, found by its key
+    f"changed_by_id = %s FROM {_STAGE} AS s WHERE {_VALUES}.id = s.id"
+)
+_HISTORY = (
     f"INSERT INTO {_CHANGES} (monthly_value_id, old_value, old_data_status, "  # noqa: S608
     "new_value, data_status, source, source_import_id, reason, changed_at, "
-    "changed_by_id) SELECT v.id, s.old_value, s.old_status, s.value, s.status, "
-    f"%s, %s, s.reason, %s, %s FROM {_STAGE} AS s JOIN {_VALUES} AS v "
-    "ON v.provider_id = s.provider_id AND v.month = s.month "
-    "AND v.element_id = s.element_id AND v.sex = s.sex",
+    "changed_by_id) SELECT {id}, s.old_value, s.old_status, s.value, s.status, "
+    f"%s, %s, s.reason, %s, %s FROM {_STAGE} AS s "
+)
+_WRITES = [
+    _INSERT_NEW,
+    _UPDATE_CHANGED,
+    # one history entry per value, found by its key
+    _HISTORY.replace("{id}", "v.id")
+    + f"JOIN {_VALUES} AS v ON v.provider_id = s.provider_id "
+    "AND v.month = s.month AND v.element_id = s.element_id AND v.sex = s.sex",
+]
+# PostgreSQL: the history takes the ids of the new values from the insert
+# itself (RETURNING), not from a second look into the whole table.
+_COPY_WRITES = [
+    _UPDATE_CHANGED,
+    f"WITH new AS ({_INSERT_NEW} RETURNING id, provider_id, month, element_id, "
+    "sex) "
+    + _HISTORY.replace("{id}", "COALESCE(s.id, new.id)")
+    + "LEFT JOIN new ON s.id IS NULL AND new.provider_id = s.provider_id "
+    "AND new.month = s.month AND new.element_id = s.element_id "
+    "AND new.sex = s.sex",
 ]
 
 
-def _stage(cursor, rows):
+def _stage(cursor, rows, copy):
     """Fill the temporary table: COPY on PostgreSQL, executemany elsewhere."""
-    if connection.vendor == "postgresql" and USE_COPY:
+    if copy:
         buffer = io.StringIO("".join(_copy_line(row) for row in rows))
         cursor.cursor.copy_expert(f"COPY {_STAGE} FROM STDIN", buffer)
         return
@@ -340,18 +376,25 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def _copy_line(row):
-    """One line of COPY's text format: tab-separated, \\N for null."""
+    """One line of COPY's text format: tab-separated, \\N for null.
+
+    Only the texts (comment, reason) can hold a character COPY must escape.
+    """
+    pk, provider, month, element, sex, value, status, comment = row[:8]
+    old_value, old_status, reason = row[8:]
     return (
-        "\t".join(
-            "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
-            for value in row
-        )
-        + "\n"
+        f"{_NULL if pk is None else pk}\t{provider}\t{month}\t{element}\t{sex}\t"
+        f"{value}\t{status}\t{comment.translate(_COPY_ESCAPES)}\t"
+        f"{_NULL if old_value is None else old_value}\t{old_status}\t"
+        f"{reason.translate(_COPY_ESCAPES)}\n"
     )
 
 
+_NULL = "\\N"
+
+
 def _write_reporting_months(rows, reporting, report, user, now):
-    status = {(row.provider.pk, row.month): row.status for row in rows}
+    status = {row.key[:2]: row.status for row in rows}
     created, updated = [], []
     for key, summary in report.summaries.items():
         month = reporting.get(key)

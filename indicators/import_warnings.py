@@ -27,17 +27,20 @@ def jump_warnings(plan, references):
     ``references`` maps (provider id, month, element id, sex) to the value
     that will stand there once the file is applied.
     """
-    warnings = []
+    warnings, earlier = [], {}
     for change in plan:
         row = change.row
         if change.old_value == row.value:
             continue  # only its data status moves
         provider, month, element, sex = row.key
+        if month not in earlier:
+            earlier[month] = (add_months(month, -1), add_months(month, -12))
+        before, year_before = earlier[month]
         jumps = validation.implausible_jumps(
             row.value,
             validation.jump_references(
-                references.get((provider, add_months(month, -1), element, sex)),
-                references.get((provider, add_months(month, -12), element, sex)),
+                references.get((provider, before, element, sex)),
+                references.get((provider, year_before, element, sex)),
             ),
         )
         if jumps:
@@ -67,7 +70,7 @@ def downgrade_warnings(plan, final_months):
     first = {}
     for change in plan:
         row = change.row
-        key = (row.provider.pk, row.month)
+        key = row.key[:2]
         final = change.old_status == DataStatus.FINAL or key in final_months
         old = DataStatus.FINAL if final else change.old_status
         if validation.downgrade_needs_reason(old, row.status, has_values=True):
@@ -121,7 +124,7 @@ def row_reasons(plan, warnings, given, reason):
     for change in plan:
         row = change.row
         jump = by_line.get(row.line, "")
-        month = by_month.get((row.provider.pk, row.month), "")
+        month = by_month.get(row.key[:2], "")
         parts = [text for text in (jump, month, reason) if text]
         kept = change.old_comment if change.old_value == row.value else ""
         result[row.line] = (jump or kept, "; ".join(dict.fromkeys(parts)))

@@ -54,10 +54,12 @@ class Row:
     sex: str
     value: Decimal
     status: str
+    # (provider id, month, element id, sex): computed once, read for every
+    # comparison of the import (a property cost a quarter of its time).
+    key: tuple = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self):
-        return (self.provider.pk, self.month, self.element.pk, self.sex)
+    def __post_init__(self):
+        self.key = (self.provider.pk, self.month, self.element.pk, self.sex)
 
 
 @dataclass
@@ -156,7 +158,7 @@ def read_table(content, file_name):
         )
     positions = {column: names.index(column) for column in COLUMNS}
     for number, cells in enumerate(lines, start=2):
-        if not any(_text(cell) for cell in cells):
+        if _blank(cells):
             continue
         yield (
             number,
@@ -275,6 +277,14 @@ def _bounded_rows(rows):
         yield row
 
 
+def _blank(cells):
+    """Whether a row holds nothing but empty cells (or blanks)."""
+    try:
+        return not "".join(cells).strip()  # a CSV row: all texts
+    except TypeError:
+        return not any(_text(cell) for cell in cells)
+
+
 def _text(cell):
     if cell is None:
         return ""
@@ -292,39 +302,85 @@ def _text(cell):
 class _Context:
     providers: dict  # regional key → Organisation the user may import for
     elements: dict  # code → DataElement
+    # What the cells other than the value were read as, kept by their cells:
+    # a national file repeats the same Träger, months and codes on every row.
+    read: dict = field(default_factory=dict)
 
 
 def check_row(line, cells, context):
     """A Row, or None with the RowErrors of every bad column."""
-    errors = []
+    provider, month, status, where = _read(
+        context, cells, ("regionalschluessel", "monat", "datenstand"), _read_where
+    )
+    element, sex, what = _read(context, cells, ("merkmal", "geschlecht"), _read_what)
+    errors = [RowError(line, column, reason) for column, reason in where + what]
 
     def fail(column, reason):
         errors.append(RowError(line, column, str(reason)))
 
-    key = _regional_key(cells["regionalschluessel"])
-    provider = context.providers.get(key)
-    if provider is None:
-        fail(
-            "regionalschluessel",
-            _("„%(key)s“ ist kein Träger, für den Sie Werte importieren dürfen.")
-            % {"key": key},
-        )
-    month = parse_month(_text(cells["monat"]))
-    if month is None:
-        fail("monat", _("Monat bitte als JJJJ-MM angeben, z. B. 2023-01."))
-    element = context.elements.get(_text(cells["merkmal"]).lower())
-    if element is None:
-        fail(
-            "merkmal", _("Unbekanntes Merkmal „%(code)s“.") % {"code": cells["merkmal"]}
-        )
-    sex = _sex(cells["geschlecht"], element, fail)
     value = _value(cells["wert"], element, fail)
-    status = STATUS_BY_FILE_CODE.get(_text(cells["datenstand"]).lower())
-    if status is None:
-        fail("datenstand", _("Datenstand bitte als t0 oder t3 angeben."))
     if errors:
+        errors.sort(key=lambda error: COLUMNS.index(error.column))
         return None, errors
     return Row(line, provider, month, element, sex, value, status), []
+
+
+def _read(context, cells, columns, reader):
+    """``reader(*cells of columns, context)``, kept for the same cells."""
+    found = tuple(map(cells.__getitem__, columns))
+    key = (columns, found, tuple(map(type, found)))
+    try:
+        return context.read[key]
+    except KeyError:
+        result = context.read[key] = reader(*found, context)
+    except TypeError:  # a cell that cannot be a key
+        result = reader(*found, context)
+    return result
+
+
+def _read_where(provider_cell, month_cell, status_cell, context):
+    """(provider, month, status, ((column, reason), …)) of a row."""
+    provider, reasons = None, []
+    key = _regional_key(provider_cell)
+    provider = context.providers.get(key)
+    if provider is None:
+        reasons.append(
+            (
+                "regionalschluessel",
+                _("„%(key)s“ ist kein Träger, für den Sie Werte importieren dürfen.")
+                % {"key": key},
+            )
+        )
+    month = parse_month(_text(month_cell))
+    if month is None:
+        reasons.append(("monat", _("Monat bitte als JJJJ-MM angeben, z. B. 2023-01.")))
+    status = STATUS_BY_FILE_CODE.get(_text(status_cell).lower())
+    if status is None:
+        reasons.append(("datenstand", _("Datenstand bitte als t0 oder t3 angeben.")))
+    return provider, month, status, tuple(reasons)
+
+
+def _read_what(element_cell, sex_cell, context):
+    """(element, sex, ((column, reason), …)) of a row."""
+    reasons = []
+    element = context.elements.get(_text(element_cell).lower())
+    if element is None:
+        reasons.append(
+            ("merkmal", _("Unbekanntes Merkmal „%(code)s“.") % {"code": element_cell})
+        )
+    sex = SEX_BY_FILE_CODE.get(_text(sex_cell).lower())
+    if sex is None:
+        reasons.append(
+            ("geschlecht", _("Geschlecht bitte als insgesamt, frauen oder maenner."))
+        )
+    elif element is not None and sex not in element.sexes:
+        reasons.append(
+            (
+                "geschlecht",
+                _("„%(code)s“ wird nur insgesamt erfasst.") % {"code": element.code},
+            )
+        )
+    return element, sex, tuple(reasons)
 
 
 def _regional_key(cell):
@@ -333,28 +389,17 @@ def _regional_key(cell):
     return _text(cell)
 
 
-def _sex(cell, element, fail):
-    sex = SEX_BY_FILE_CODE.get(_text(cell).lower())
-    if sex is None:
-        fail("geschlecht", _("Geschlecht bitte als insgesamt, frauen oder maenner."))
-    elif element is not None and sex not in element.sexes:
-        fail(
-            "geschlecht",
-            _("„%(code)s“ wird nur insgesamt erfasst.") % {"code": element.code},
-        )
-    return sex
-
-
 def _value(cell, element, fail):
     whole = element.whole_numbers if element is not None else False
     try:
         if isinstance(cell, int | float | Decimal):
             value = validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
             return bounded_figure(value)
-        if not _text(cell):
+        text = _text(cell)
+        if not text:
             fail("wert", _("Der Wert fehlt."))
             return None
-        return bounded_figure(validation.parse_figure(_text(cell), whole_numbers=whole))
+        return bounded_figure(validation.parse_figure(text, whole_numbers=whole))
     except validation.FigureError as error:
         fail("wert", error.message)
         return None
@@ -376,9 +421,7 @@ def check_rows(table, context, progress=None):
             errors.append(_duplicate(row, first_line[row.key]))
             continue
         first_line[row.key] = row.line
-        month_status = status_of_month.setdefault(
-            (row.provider.pk, row.month), row.status
-        )
+        month_status = status_of_month.setdefault(row.key[:2], row.status)
         if row.status != month_status:
             errors.append(_mixed_status(row))
             continue

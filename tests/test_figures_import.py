@@ -349,3 +349,27 @@ def test_copy_and_portable_paths_write_the_same_values_and_history(
         (None, "", Decimal("210"), "t0"),
         (Decimal("210"), "t0", Decimal("212"), "t3"),
     ]
+
+
+def test_a_bad_cell_repeated_is_reported_on_each_of_its_lines(coesfeld_user, coesfeld):
+    """The import reads the same key, month and code once: errors keep lines."""
+    lines = [
+        "05558;2023-01;elb;insgesamt;1;t3",
+        "99999;2023-01;elb;insgesamt;1;t3",
+        "05558;2023-01;xyz;insgesamt;1;t3",
+        "99999;2023-02;elb;insgesamt;1;t3",
+        "05558;2023-02;xyz;insgesamt;1;t3",
+        "05558;2023-02;bg;frauen;1;t3",
+        "05558;2023-03;bg;frauen;1;t3",
+    ]
+    report = run(csv_bytes(*lines), coesfeld_user, dry_run=True)
+    assert [(e.line, e.column) for e in report.errors] == [
+        (3, "regionalschluessel"),
+        (4, "merkmal"),
+        (5, "regionalschluessel"),
+        (6, "merkmal"),
+        (7, "geschlecht"),
+        (8, "geschlecht"),
+    ]
+    assert "„99999“" in report.errors[0].reason
+    assert report.errors[4].reason == report.errors[5].reason

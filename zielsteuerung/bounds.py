@@ -9,6 +9,7 @@ and its decimal places, and every integer input by the column type's range
 on PostgreSQL (SQLite would accept any 64-bit value).
 """
 
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from .numbers import format_decimal
 PORTABLE_DIGITS = 15
 
 
+@functools.cache
 def decimal_limit(field):
     """The largest value ``field`` (a DecimalField) holds on both databases."""
     digits = min(field.max_digits, PORTABLE_DIGITS)
