@@ -27,13 +27,12 @@ from indicators.attainment import Status, meets, rounded
 from indicators.calculations import Outcome
 from indicators.judging import series_window
 from indicators.land import contribution, implied_land_target, land_value
+from indicators.land_pool import land_pool
 from indicators.registry import Aspect
 from indicators.selectors import (
     FIGURE_VERSION_TABLES,
     HISTORY_COMMITS,
     highest_ids,
-    pooled_series_by_group,
-    providers_with_figures,
 )
 from zielsteuerung.accounts import policy
 from zielsteuerung.accounts.models import Organisation
@@ -294,13 +293,30 @@ def _attach_year_end_results(rows):
 
 
 def land_rows_for(user, columns, with_agreement, year, as_of):
-    """The Land over all providers with figures, and over those with agreements."""
+    """The Land over all providers with figures, and over those with agreements.
+
+    The pooled figures are kept in the cache and moved by each provider's
+    change (``indicators.land_pool``): no aggregate over all values while
+    only some providers' figures changed.
+    """
     providers = list(policy.providers_visible_to(user).values_list("pk", flat=True))
-    with_figures = sorted(providers_with_figures(providers, year))
+    codes = {code for column in columns for code in column.info.elements}
+    first, last = series_window(year)
     with_agreement = sorted(with_agreement)
-    cells = _land_cells(
-        columns, {"figures": with_figures, "agreement": with_agreement}, year, as_of
+    with_figures, pooled = land_pool(
+        ("overview", user.organisation_id),
+        providers,
+        year,
+        codes,
+        first,
+        last,
+        {"figures": None, "agreement": with_agreement},
     )
+    groups = {"figures": with_figures, "agreement": with_agreement}
+    shown = {
+        name: pooled[name] for name, ids in groups.items() if ids and as_of is not None
+    }
+    cells = _land_cells(columns, shown, year, as_of)
     return [
         LandRow(
             _("Land insgesamt"),
@@ -316,14 +332,8 @@ def land_rows_for(user, columns, with_agreement, year, as_of):
     ]
 
 
-def _land_cells(columns, groups, year, as_of):
-    """Each column over the pooled figures of each group of providers: one query."""
-    groups = {name: ids for name, ids in groups.items() if ids}
-    pooled = {}
-    if as_of is not None and groups:
-        codes = {code for column in columns for code in column.info.elements}
-        first, last = series_window(year)
-        pooled = pooled_series_by_group(groups, codes, first, last)
+def _land_cells(columns, pooled, year, as_of):
+    """Each column over the pooled figures of each group of providers."""
     return defaultdict(
         lambda: [LandCell(column) for column in columns],
         {

@@ -84,6 +84,7 @@ class Table:
     figures_versions: dict  # provider pk → figures version the row rests on
     as_of: object
     rows: list = field(default_factory=list)
+    columns: list = field(default_factory=list)  # ``columns_of(rows)``
 
 
 def overview_table(user, year, render_rows):
@@ -93,7 +94,7 @@ def overview_table(user, year, render_rows):
     objects: per row its HTML and the start page's lines of its targets that
     need attention; ``complete`` says whether ``rows`` are all the table's.
     """
-    key = f"overview-table:v3:{user.organisation_id}:{year}"
+    key = f"overview-table:v4:{user.organisation_id}:{year}"
     # Versions are read before anything is computed: a change made meanwhile
     # then shows as a newer version on the next request, never as an old one.
     version = agreement_side_version()
@@ -131,7 +132,7 @@ def _computed(version, user, year, render_rows):
     versions = {row.provider.pk: before.get(row.provider.pk, 0) for row in rows}
     columns, as_of = columns_of(rows), as_of_of(rows)
     html = render_rows(rows, columns, as_of, complete=True)
-    return Table(version, versions, as_of, _table_rows(rows, html))
+    return Table(version, versions, as_of, _table_rows(rows, html, columns), columns)
 
 
 def _updated(stored, versions, user, year, render_rows):
@@ -154,16 +155,24 @@ def _updated(stored, versions, user, year, render_rows):
         + [row.as_of for row in fresh.values() if row.as_of],
         default=None,
     )
-    columns = columns_of(stored.rows)
+    columns = stored.columns
     if as_of != stored.as_of or columns != columns_of([*kept, *fresh.values()]):
         return None
     html = render_rows(list(fresh.values()), columns, as_of, complete=False)
-    replaced = dict(zip(fresh, _table_rows(list(fresh.values()), html), strict=True))
+    replaced = dict(
+        zip(fresh, _table_rows(list(fresh.values()), html, columns), strict=True)
+    )
     rows = [replaced.get(row.provider_pk, row) for row in stored.rows]
-    return Table(stored.agreement_version, versions, as_of, rows)
+    return Table(stored.agreement_version, versions, as_of, rows, columns)
 
 
-def _table_rows(rows, rendered):
+def _table_rows(rows, rendered, columns):
+    """The rows as kept; their cells keyed by the table's own ``columns``.
+
+    Every row then refers to the same few column objects, which the cache
+    pickles once, not once per row and cell.
+    """
+    same = {column: column for column in columns}
     return [
         TableRow(
             provider_pk=row.provider.pk,
@@ -172,8 +181,10 @@ def _table_rows(rows, rendered):
             agreement_pk=row.agreement.pk,
             as_of=row.as_of,
             closed=row.closed,
-            statuses={column: row.status_of(column) for column in row.cells},
-            contributions=contributions_of(row),
+            statuses={same[column]: row.status_of(column) for column in row.cells},
+            contributions={
+                same[column]: value for column, value in contributions_of(row).items()
+            },
             html=str(html),
             attention=tuple(str(line) for line in attention),
         )
@@ -188,7 +199,7 @@ def table_overview(table, user, year):
     own target are computed here, on every request.
     """
     rows = table.rows
-    columns = columns_of(rows)
+    columns = table.columns
     counts = table_counts(rows)
     land_rows = land_rows_for(
         user, columns, [row.provider_pk for row in rows], year, table.as_of

@@ -163,7 +163,7 @@ def month_values_save(
     Setting a final month back to t-0 needs ``status_reason``.
     """
     _check_may_edit(acting_user, provider, reason)
-    reporting, _created = ReportingMonth.objects.select_for_update().get_or_create(
+    reporting, created = ReportingMonth.objects.select_for_update().get_or_create(
         provider=provider, month=month
     )
     if reporting.is_locked:
@@ -184,8 +184,11 @@ def month_values_save(
         provider, month, values, comments or {}, data_status, reason, acting_user, now
     )
     status_changed = reporting.data_status != data_status
-    if changes or status_changed:
+    if changes or status_changed or created:
+        # A new month, even without values, counts as one with figures
+        # (``providers_with_figures``): what rests on the version moves too.
         figures_changed([provider])
+    if changes or status_changed:
         withdraw_completion(reporting, acting_user, now)
         reporting.data_status = data_status
         reporting.version += 1
