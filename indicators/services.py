@@ -29,6 +29,7 @@ from .models import (
     Source,
 )
 from .months import add_months, months_of_year
+from .warming import overview_warm_for
 
 
 class MonthLocked(PermissionDenied):
@@ -188,6 +189,7 @@ def month_values_save(
         # A new month, even without values, counts as one with figures
         # (``providers_with_figures``): what rests on the version moves too.
         figures_changed([provider])
+        overview_warm_for([provider.pk], [month.year])
     if changes or status_changed:
         withdraw_completion(reporting, acting_user, now)
         reporting.data_status = data_status

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .import_service import figures_import
 from .models import StagedImport
+from .warming import overview_warm_for
 
 # Files checked but never imported are removed after this long.
 KEEP_UNIMPORTED = datetime.timedelta(days=1)
@@ -104,21 +105,13 @@ def staged_import_run(
         report.record.save(update_fields=["sha256"])
         staged.imported = report.record
         staged.save(update_fields=["imported"])
-        transaction.on_commit(lambda: overview_warm_after(report))
+        overview_warm_after(report)
     return report
 
 
 def overview_warm_after(report):
-    """After an import, compute the overviews it changed (if agreements asks)."""
-    from zielsteuerung.jobs.services import HANDLERS, job_enqueue
-
-    if "overview_warm" not in HANDLERS:
-        return
-    providers = sorted({provider_pk for provider_pk, _month in report.summaries})
-    years = sorted({month.year for _provider, month in report.summaries})
-    with transaction.atomic():
-        job_enqueue(
-            kind="overview_warm",
-            params={"providers": providers, "years": years},
-            subject="overview-warm",
-        )
+    """After an import, compute the overviews it changed (see ``warming``)."""
+    overview_warm_for(
+        [provider_pk for provider_pk, _month in report.summaries],
+        [month.year for _provider, month in report.summaries],
+    )
