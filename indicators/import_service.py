@@ -299,11 +299,19 @@ def _write_values(plan, record, user, reasons, now):
         user.pk,
     ]
     copy = connection.vendor == "postgresql" and USE_COPY
+    # A statement with nothing to do still costs a join with the whole table.
+    skipped = set()
+    if all(change.pk is None for change in plan):
+        skipped.add(_UPDATE_CHANGED)
+    if all(change.pk is not None for change in plan):
+        skipped.add(_INSERT_NEW)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} ({_STAGE_COLUMNS})")
         try:
             _stage(cursor, staged, copy)
             for statement in _COPY_WRITES if copy else _WRITES:
+                if statement in skipped:
+                    continue
                 cursor.execute(statement, constants * (statement.count("%s") // 4))
         finally:
             cursor.execute(f"DROP TABLE {_STAGE}")

@@ -389,7 +389,20 @@ def _regional_key(cell):
     return _text(cell)
 
 
+# A plain run of up to this many ASCII digits is a whole number every unit
+# and both databases take as it is (``validation.check_figure``,
+# ``bounds.decimal_limit``): most cells of a statistics file.
+_PLAIN_DIGITS = 13
+
+
 def _value(cell, element, fail):
+    if (
+        type(cell) is str
+        and len(cell) <= _PLAIN_DIGITS
+        and cell.isascii()
+        and cell.isdigit()
+    ):
+        return Decimal(cell)
     whole = element.whole_numbers if element is not None else False
     try:
         if isinstance(cell, int | float | Decimal):

@@ -96,10 +96,33 @@ def relative_jump(reference, value):
     return value / reference - 1
 
 
+# Between these multiples of its reference a value is well within the limit:
+# no division needed (an import compares a national file's every value).
+_CLEARLY_WITHIN = (
+    1 - PLAUSIBILITY_LIMIT + Decimal("0.01"),
+    1 + PLAUSIBILITY_LIMIT - Decimal("0.01"),
+)
+
+
+def surely_plausible(value, reference):
+    """True when ``value`` cannot jump against ``reference``: no reference, a
+    zero one, or well within the limit. False means: compute the jump."""
+    if reference is None or reference == 0:
+        return True
+    low, high = _CLEARLY_WITHIN
+    return (
+        value is not None
+        and reference > 0
+        and reference * low <= value <= reference * high
+    )
+
+
 def implausible_jumps(value, references):
     """Messages for each reference (label → value) that ``value`` moves >30 % from."""
     messages = []
     for label, reference in references:
+        if surely_plausible(value, reference):
+            continue
         jump = relative_jump(reference, value)
         if jump is not None and abs(jump) > PLAUSIBILITY_LIMIT:
             messages.append(

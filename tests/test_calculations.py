@@ -181,3 +181,32 @@ def test_land_total_needs_every_provider_for_a_month():
     total = calc.sum_series(flows)
     assert total == {m(2023, 1): Decimal(100)}
     assert calc.ytd_total(total, 2023, 2).missing == (m(2023, 2),)
+
+
+@pytest.mark.parametrize(
+    ("value", "jumps"),
+    [
+        ("70", False),  # −30 %: exactly at the limit, not more
+        ("69.99", True),
+        ("71", False),
+        ("100", False),
+        ("129", False),
+        ("130", False),
+        ("130.01", True),
+        ("0", True),
+    ],
+)
+def test_a_jump_of_more_than_30_percent_against_100(value, jumps):
+    """Hand-computed around both limits; the shortcut between 71 and 129 and
+    the exact division outside it agree."""
+    from indicators import validation
+
+    found = validation.implausible_jumps(Decimal(value), [("Vormonat", Decimal(100))])
+    assert bool(found) is jumps
+
+
+def test_no_reference_or_a_zero_reference_is_no_jump():
+    from indicators import validation
+
+    assert validation.implausible_jumps(Decimal(5), [("Vormonat", Decimal(0))]) == []
+    assert validation.implausible_jumps(Decimal(5), []) == []

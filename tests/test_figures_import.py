@@ -373,3 +373,22 @@ def test_a_bad_cell_repeated_is_reported_on_each_of_its_lines(coesfeld_user, coe
     ]
     assert "„99999“" in report.errors[0].reason
     assert report.errors[4].reason == report.errors[5].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0", "7", "007", "3489", "9999999999999", "99999999999999", "12345678901234567"],
+)
+def test_plain_digits_are_read_as_the_grid_reads_them(text):
+    """The import's shortcut for plain digits agrees with the grid's rules."""
+    from indicators import importing, validation
+    from indicators.forms import bounded_figure
+
+    reasons = []
+    read = importing._value(text, None, lambda column, reason: reasons.append(reason))
+    try:
+        expected = bounded_figure(validation.parse_figure(text, whole_numbers=True))
+    except validation.FigureError:
+        expected = None
+    assert read == expected
+    assert bool(reasons) == (expected is None)
