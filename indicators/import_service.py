@@ -13,9 +13,11 @@ has a reason, its own or one for the whole file.
 import contextlib
 import gc
 import io
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -419,8 +421,19 @@ def _write_reporting_months(rows, reporting, report, user, now):
         month.data_status, month.version = status[key], month.version + 1
         month.updated_at, month.updated_by = now, user
     ReportingMonth.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    ReportingMonth.objects.bulk_update(
-        updated,
-        ["data_status", "version", "updated_at", "updated_by", "approval"],
-        batch_size=BATCH_SIZE,
-    )
+    # One UPDATE per data status, not ``bulk_update``'s CASE per month and
+    # field (a quarter of a national revision's time). A withdrawn
+    # completion has saved its month's approval already.
+    ids = defaultdict(list)
+    for month in updated:
+        ids[month.data_status].append(month.pk)
+    for data_status, pks in ids.items():
+        for start in range(0, len(pks), BATCH_SIZE):
+            ReportingMonth.objects.filter(
+                pk__in=pks[start : start + BATCH_SIZE]
+            ).update(
+                data_status=data_status,
+                version=F("version") + 1,
+                updated_at=now,
+                updated_by=user,
+            )
