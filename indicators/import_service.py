@@ -124,7 +124,7 @@ def _import_rows(rows, report, user, reason, explanations, progress):
     plan = _classify(rows, existing, report)
     report.changes = plan
     report.errors.extend(_locked_errors(plan, reporting))
-    report.warnings = _warnings(rows, plan, reporting)
+    report.warnings = _warnings(rows, plan, reporting, existing)
     if report.errors or report.dry_run:
         return
     given, report.unexplained = import_warnings.explain(report.warnings, *explanations)
@@ -148,26 +148,28 @@ def _import_rows(rows, report, user, reason, explanations, progress):
     figures_changed({row.key[0] for row in rows})
 
 
-def _warnings(rows, plan, reporting):
+def _warnings(rows, plan, reporting, existing):
     final = {
         key for key, month in reporting.items() if month.data_status == DataStatus.FINAL
     }
     return import_warnings.jump_warnings(
-        plan, _reference_values(rows)
+        plan, _reference_values(rows, existing)
     ) + import_warnings.downgrade_warnings(plan, final)
 
 
-def _reference_values(rows):
+def _reference_values(rows, existing):
     """Values to compare with (month before, a year before), file applied.
 
-    {(provider id, month, element id, sex): value}: one query.
+    {(provider id, month, element id, sex): value}: one query, for the
+    months not in the file (``existing`` holds the stored values of those).
     """
     providers, months = _months_and_providers(rows)
     wanted = {add_months(m, -1) for m in months} | {add_months(m, -12) for m in months}
     found = MonthlyValue.objects.filter(
-        provider_id__in=providers, month__in=wanted
+        provider_id__in=providers, month__in=wanted - months
     ).values_list("provider_id", "month", "element_id", "sex", "value")
     values = {(p, m, e, s): value for p, m, e, s, value in found}
+    values.update((key, stored[1]) for key, stored in existing.items())
     values.update((row.key, row.value) for row in rows)
     return values
 

@@ -158,3 +158,22 @@ def test_command_needs_a_reason_for_the_warnings(tmp_path, january, coesfeld_use
         stdout=out,
     )
     assert feb_elb().comment == "Zuzug"
+
+
+def test_a_stored_value_of_a_month_in_the_file_is_a_reference_too(
+    january, coesfeld_user
+):
+    """The file brings February's BG only; its March eLb jumps against the
+    February eLb stored before (not in the file), and against nothing else."""
+    assert run(csv("05558;2023-02;elb;insgesamt;9.200;t0"), coesfeld_user).ok
+    report = run(
+        csv(
+            "05558;2023-02;bg;insgesamt;4.000;t0",
+            "05558;2023-03;elb;insgesamt;15.000;t0",
+        ),
+        coesfeld_user,
+        dry_run=True,
+    )
+    (warning,) = report.warnings
+    assert warning.key == "z3"
+    assert "gegenüber Vormonat (9.200)" in warning.message
