@@ -7,10 +7,14 @@ page) for the years the file touched, so the next person finds it in the
 cache. Registered in ``AgreementsConfig.ready``.
 """
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zielsteuerung.accounts.models import Organisation, Role, User
-from zielsteuerung.jobs.services import JobError, register
+from zielsteuerung.jobs.models import Job, JobStatus
+from zielsteuerung.jobs.services import JobError, periodic, register
 
 from . import services
 from .models import Agreement
@@ -37,6 +41,28 @@ def overview_warm(job, progress):
                 warmed.append([ministry.pk, year])
         progress(ministry.short_name)
     return {"warmed": warmed}
+
+
+# Finished warming jobs are kept this long: their work lives in the cache.
+KEEP_WARMING = datetime.timedelta(days=1)
+
+
+@register("overview_warm_tidy")
+def overview_warm_tidy(job, progress):
+    """Remove the finished warming jobs older than ``KEEP_WARMING``.
+
+    A grid save queues one each (``indicators/warming.py``); failed ones stay
+    for whoever looks into why.
+    """
+    removed, _by_model = Job.objects.filter(
+        kind="overview_warm",
+        status=JobStatus.DONE,
+        finished_at__lt=timezone.now() - KEEP_WARMING,
+    ).delete()
+    return {"removed": removed}
+
+
+periodic("overview-warm-tidy", "JOBS_TIDY_AT", "overview_warm_tidy")
 
 
 def _stand_ins(ministry):

@@ -283,6 +283,7 @@ def test_reminders_are_enqueued_once_a_day_and_sent_by_the_worker(
     ministry, coesfeld, tmp_path, settings
 ):
     settings.REMINDERS_AT = datetime.time(6, 15)
+    settings.JOBS_TIDY_AT = datetime.time(23, 0)  # not due: see the test below
     berlin = zoneinfo.ZoneInfo("Europe/Berlin")
     morning = datetime.datetime(2025, 3, 21, 7, 0, tzinfo=berlin)
     early = datetime.datetime(2025, 3, 21, 6, 0, tzinfo=berlin)
@@ -295,6 +296,32 @@ def test_reminders_are_enqueued_once_a_day_and_sent_by_the_worker(
     job = Job.objects.get(kind="reminders_send")
     assert job.status == JobStatus.DONE, job.error
     assert set(job.result) == {"reminders", "providers"}
+
+
+def test_finished_warming_jobs_are_removed_once_a_day_when_a_day_old(settings):
+    settings.REMINDERS_AT = datetime.time(23, 0)
+    settings.JOBS_TIDY_AT = datetime.time(3, 30)
+    now = timezone.now()
+
+    def job(kind, status, hours_ago):
+        return Job.objects.create(
+            kind=kind,
+            status=status,
+            finished_at=now - datetime.timedelta(hours=hours_ago),
+        ).pk
+
+    old_done = job("overview_warm", JobStatus.DONE, 30)
+    kept = [
+        job("overview_warm", JobStatus.DONE, 2),
+        job("overview_warm", JobStatus.FAILED, 30),  # kept to look into
+        job("reminders_send", JobStatus.DONE, 30),
+    ]
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    (tidy,) = periodic_tick(now=datetime.datetime(2025, 3, 21, 4, 0, tzinfo=berlin))
+    assert tidy.kind == "overview_warm_tidy"
+    assert job_run(tidy.pk) == {"removed": 1}
+    assert not Job.objects.filter(pk=old_done).exists()
+    assert set(kept) <= set(Job.objects.values_list("pk", flat=True))
 
 
 def test_health_fails_while_a_job_waits_too_long_for_a_worker(coesfeld_user):

@@ -193,6 +193,9 @@ JOB_QUEUE_MAX_WAIT_SECONDS = envint("JOB_QUEUE_MAX_WAIT_SECONDS", "600")
 IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", "20000")
 # The reminders are e-mailed once a day from this local time on (HH:MM).
 REMINDERS_AT = datetime.time.fromisoformat(os.environ.get("REMINDERS_AT", "06:15"))
+# Finished warming jobs (one per grid save, see indicators/warming.py) are
+# removed once a day from this local time on, when a day old.
+JOBS_TIDY_AT = datetime.time.fromisoformat(os.environ.get("JOBS_TIDY_AT", "03:30"))
 
 AUTH_USER_MODEL = "accounts.User"
 _VALIDATORS = "django.contrib.auth.password_validation."
