@@ -70,11 +70,12 @@ def land_pool(scope, providers, year, codes, first, last, groups):
     versions = figures_versions(providers)  # before any value is read
     slots = _slots(codes, first, last)
     key = "land-pool:v1:" + _digest((scope, year, slots))
-    kept = cache.get(key)
-    kept = _moved_on(kept, versions, year, slots, groups)
+    stored = cache.get(key)
+    kept = _moved_on(stored, versions, year, slots, groups)
     if kept is None:
         kept = _computed(versions, year, slots, groups)
-    cache.set(key, kept, KEEP_SECONDS)
+    if kept is not stored:
+        cache.set(key, kept, KEEP_SECONDS)
     return sorted(kept.with_figures), {
         name: _pooled(kept.slots, group) for name, group in kept.groups.items()
     }
@@ -147,6 +148,8 @@ def _moved_on(kept, versions, year, slots, groups):
     changed = set(moved).union(
         *(group.members ^ members[name] for name, group in kept.groups.items())
     )
+    if not changed:
+        return kept  # nothing moved: kept as it is, not written again
     buckets = _load_buckets(kept.buckets, {_bucket(pk) for pk in changed})
     if buckets is None:
         return None
