@@ -32,6 +32,7 @@ os.environ.setdefault("TESTING", "true")
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from overview import YEAR, build, ensure_agreements  # noqa: E402
 
 from agreements.models import Agreement  # noqa: E402
@@ -45,6 +46,7 @@ def main():
         sys.exit("Needs PostgreSQL: set DATABASE_URL=postgres://…/zs_bench")
     if not shutil.which("wrk"):
         sys.exit("Needs wrk: apt-get install wrk")
+    setup_test_environment()  # this process's own requests: the query counts
     user, providers = build()
     ensure_agreements(providers)
     agreement = Agreement.objects.filter(year=YEAR).order_by("pk").first()
@@ -65,7 +67,26 @@ def main():
             name: wrk(url + path, session if signed_in else None, args.seconds)
             for name, (path, signed_in) in pages.items()
         }
-    report(results)
+    anonymous = Client()
+    queries = {
+        name: count_queries(client if signed_in else anonymous, path)
+        for name, (path, signed_in) in pages.items()
+    }
+    report(results, queries)
+
+
+def count_queries(client, path):
+    """The statements of one request of ``path`` as the server answers it now
+    (its caches warm, as wrk found them)."""
+    statements = []
+
+    def counter(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        assert client.get(path).status_code == 200
+    return len(statements)
 
 
 class server:
@@ -129,7 +150,7 @@ def wrk(url, session, seconds):
     return rate, float(p99[1]) * factor, int(errors[1]) if errors else 0, socket_errors
 
 
-def report(results):
+def report(results, queries):
     baseline = results["login page"][0]
     print("gunicorn, 2 workers; wrk, 2 threads, 16 connections")
     for name, (rate, p99, errors, socket_errors) in results.items():
@@ -137,7 +158,7 @@ def report(results):
         mark = "" if name == "login page" else ("  ok" if share >= 0.25 else "  < ¼")
         print(
             f"  {name:15} {rate:8.0f} req/s  p99 {p99:7.1f} ms  "
-            f"{share:5.2f} of login  errors {errors}{mark}"
+            f"{share:5.2f} of login  {queries[name]:3} queries  errors {errors}{mark}"
         )
         if socket_errors:
             print(f"  {'':15} socket errors: {socket_errors[1]}")

@@ -37,13 +37,14 @@ def main(runs):
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         call_command("load_demo", "--force", stdout=io.StringIO())
-        view, alone = measure(runs)
+        view, alone, queries = measure(runs)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    report(view, alone)
+    report(view, alone, queries)
 
 
 def measure(runs):
+    from django.db import connection
     from django.test import Client
 
     from agreements.models import Agreement
@@ -65,18 +66,27 @@ def measure(runs):
 
     for warm_up in (view, alone, view, alone):
         warm_up()
+    statements = []
+
+    def counter(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        view()
     times = {view: [], alone: []}
     for _ in range(runs):
         for step in (view, alone):
             start = time.perf_counter()
             step()
             times[step].append(time.perf_counter() - start)
-    return statistics.median(times[view]), statistics.median(times[alone])
+    view_median, alone_median = (statistics.median(times[s]) for s in (view, alone))
+    return view_median, alone_median, len(statements)
 
 
-def report(view, alone):
+def report(view, alone, queries):
     print("PDF of the Borken 2023 demo agreement, median of the runs:")
-    print(f"  view (GET …/pdf/):          {view * 1000:7.1f} ms")
+    print(f"  view (GET …/pdf/):          {view * 1000:7.1f} ms, {queries} queries")
     print(f"  WeasyPrint on the same HTML: {alone * 1000:7.1f} ms")
     print(f"  ratio view / WeasyPrint:     {view / alone:7.2f}  (goal ≤ 1.2)")
 
