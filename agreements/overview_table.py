@@ -14,10 +14,10 @@ provider's figures version. On the next request
 - when the agreement side moved, or the month every provider has reached
   (``as_of``, which every row's HTML names), the whole table is computed.
 
-The Land rows (one aggregate query) and the comparison with the Land's own
-target are computed from the rows on every request. Both ways assemble the
-page from the rows with the same functions, and a test compares them after
-random changes.
+The Land rows (from the sums ``indicators.land_pool`` keeps) and the
+comparison with the Land's own target are put together on every request.
+Both ways assemble the page from the rows with the same functions, and a
+test compares them after random changes.
 """
 
 import pickle

@@ -34,6 +34,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from overview import YEAR, build, ensure_agreements  # noqa: E402
+from queries import count_queries  # noqa: E402
 
 from agreements.models import Agreement  # noqa: E402
 
@@ -69,24 +70,20 @@ def main():
         }
     anonymous = Client()
     queries = {
-        name: count_queries(client if signed_in else anonymous, path)
+        name: page_queries(client if signed_in else anonymous, path)
         for name, (path, signed_in) in pages.items()
     }
     report(results, queries)
 
 
-def count_queries(client, path):
+def page_queries(client, path):
     """The statements of one request of ``path`` as the server answers it now
     (its caches warm, as wrk found them)."""
-    statements = []
 
-    def counter(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
+    def request():
         assert client.get(path).status_code == 200
-    return len(statements)
+
+    return count_queries(request)
 
 
 class server:

@@ -36,6 +36,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
 from figures import build
+from queries import count_queries
 
 from agreements.models import Agreement, Goal, Party, Target, TargetResult
 from indicators.models import DataElement, MonthlyValue, ReportingMonth
@@ -237,19 +238,6 @@ def revise(user, provider, step):
         acting_user=user,
         reason="Benchmark",
     )
-
-
-def count_queries(step):
-    """How many SQL statements ``step`` sends (whatever the DEBUG setting)."""
-    statements = []
-
-    def counter(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        step()
-    return len(statements)
 
 
 if __name__ == "__main__":

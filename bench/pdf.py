@@ -44,8 +44,8 @@ def main(runs):
 
 
 def measure(runs):
-    from django.db import connection
     from django.test import Client
+    from queries import count_queries
 
     from agreements.models import Agreement
     from agreements.pdf import html_to_pdf, render_agreement_html
@@ -66,14 +66,7 @@ def measure(runs):
 
     for warm_up in (view, alone, view, alone):
         warm_up()
-    statements = []
-
-    def counter(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        view()
+    queries = count_queries(view)
     times = {view: [], alone: []}
     for _ in range(runs):
         for step in (view, alone):
@@ -81,7 +74,7 @@ def measure(runs):
             step()
             times[step].append(time.perf_counter() - start)
     view_median, alone_median = (statistics.median(times[s]) for s in (view, alone))
-    return view_median, alone_median, len(statements)
+    return view_median, alone_median, queries
 
 
 def report(view, alone, queries):

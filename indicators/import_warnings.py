@@ -36,14 +36,12 @@ def jump_warnings(plan, references):
         if month not in earlier:
             earlier[month] = (add_months(month, -1), add_months(month, -12))
         before, year_before = earlier[month]
-        previous = references.get((provider, before, element, sex))
-        last_year = references.get((provider, year_before, element, sex))
-        if validation.surely_plausible(
-            row.value, previous
-        ) and validation.surely_plausible(row.value, last_year):
-            continue
         jumps = validation.implausible_jumps(
-            row.value, validation.jump_references(previous, last_year)
+            row.value,
+            validation.jump_references(
+                references.get((provider, before, element, sex)),
+                references.get((provider, year_before, element, sex)),
+            ),
         )
         if jumps:
             warnings.append(

@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from zielsteuerung.bounds import decimal_limit
+
 from . import validation
 from .forms import bounded_figure
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     DataElement,
     DataStatus,
     Import,
+    MonthlyValue,
 )
 from .months import month_key, parse_month
 
@@ -340,7 +343,7 @@ def _read(context, cells, columns, reader):
 
 def _read_where(provider_cell, month_cell, status_cell, context):
     """(provider, month, status, ((column, reason), …)) of a row."""
-    provider, reasons = None, []
+    reasons = []
     key = _regional_key(provider_cell)
     provider = context.providers.get(key)
     if provider is None:
@@ -389,10 +392,22 @@ def _regional_key(cell):
     return _text(cell)
 
 
-# A plain run of up to this many ASCII digits is a whole number every unit
-# and both databases take as it is (``validation.check_figure``,
-# ``bounds.decimal_limit``): most cells of a statistics file.
-_PLAIN_DIGITS = 13
+def _plain_digits():
+    """How many ASCII digits in a row are always a value the grid's rules take
+    as it is: a whole number below ``validation.check_figure``'s limit and
+    within what the value column holds on both databases (``bounds``)."""
+    largest = min(
+        decimal_limit(MonthlyValue._meta.get_field("value")),
+        validation.MAX_VALUE - 1,
+    )
+    digits = 0
+    while Decimal(10) ** (digits + 1) - 1 <= largest:
+        digits += 1
+    return digits
+
+
+# Most cells of a statistics file are such plain digits: read directly.
+_PLAIN_DIGITS = _plain_digits()
 
 
 def _value(cell, element, fail):

@@ -34,7 +34,8 @@ from .months import add_months
 from .selectors import figures_versions, providers_with_figures
 
 KEEP_SECONDS = 24 * 60 * 60
-# More moved providers than this: one aggregate is cheaper than the swaps.
+# More moved providers than this: reading every part afresh is cheaper than
+# the swaps.
 MOST_MOVED = 40
 BUCKETS = 8
 _SEXES = (Sex.TOTAL, Sex.WOMEN, Sex.MEN)

@@ -13,7 +13,7 @@ from .models import VALUE_DIGITS, VALUE_PLACES, DataStatus
 
 # A value that moves more than this against a reference needs a comment.
 PLAUSIBILITY_LIMIT = Decimal("0.30")
-_MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
+MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
 
 
 class FigureError(ValueError):
@@ -45,7 +45,7 @@ def check_figure(value, *, whole_numbers):
     """``value`` if it fits the unit; FigureError otherwise."""
     if value < 0:
         raise FigureError(_("Der Wert darf nicht negativ sein."))
-    if value >= _MAX_VALUE:
+    if value >= MAX_VALUE:
         raise FigureError(_("Der Wert ist zu groß."))
     if whole_numbers and value != value.to_integral_value():
         raise FigureError(_("Bitte eine ganze Zahl ohne Nachkommastellen eingeben."))
@@ -104,7 +104,7 @@ _CLEARLY_WITHIN = (
 )
 
 
-def surely_plausible(value, reference):
+def _surely_plausible(value, reference):
     """True when ``value`` cannot jump against ``reference``: no reference, a
     zero one, or well within the limit. False means: compute the jump."""
     if reference is None or reference == 0:
@@ -121,7 +121,7 @@ def implausible_jumps(value, references):
     """Messages for each reference (label → value) that ``value`` moves >30 % from."""
     messages = []
     for label, reference in references:
-        if surely_plausible(value, reference):
+        if _surely_plausible(value, reference):
             continue
         jump = relative_jump(reference, value)
         if jump is not None and abs(jump) > PLAUSIBILITY_LIMIT:
