@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check install clean bench
+.PHONY: run test screenshots lint format check install clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(STAMP)
 # TEST_ARGS passes options to pytest, e.g. TEST_ARGS='-m "not browser"'.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist worksteal $(TEST_ARGS)
+
+# The browser journeys once more, keeping a full-page screenshot of the pages
+# they pass in test-artifacts/ (the PDFs' pages are kept there by every run).
+screenshots: $(STAMP)
+	SCREENSHOTS=1 $(BIN)/python -m pytest -n auto --dist worksteal -m browser $(TEST_ARGS)
 
 # Benchmarks against a PostgreSQL database of their own (created if missing);
 # each prints its figures and their ratio to a baseline measured in the same run.

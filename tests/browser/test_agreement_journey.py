@@ -148,8 +148,8 @@ def _add_qualitative_target(page, *, goal):
     ).to_be_visible()
 
 
-def test_bad_input_is_explained_and_kept(page, demo):
-    login(page, "ministerium", DEMO_PASSWORD)
+def test_bad_input_is_explained_and_kept(page, demo, sign_in):
+    sign_in(page, "ministerium")
     page.goto("/zielvereinbarungen/neu/")
     field(page, "Träger").select_option(label="Kreis Coesfeld")
     field(page, "Jahr").fill("2014")
@@ -162,8 +162,10 @@ def test_bad_input_is_explained_and_kept(page, demo):
     check_accessibility(page)
 
 
-def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
-    login(page, "coesfeld", DEMO_PASSWORD)
+def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(
+    page, demo, sign_in
+):
+    sign_in(page, "coesfeld")
     check_accessibility(page)
     page.get_by_role("link", name="Zielvereinbarungen", exact=True).click()
     check_accessibility(page)
@@ -187,13 +189,13 @@ def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(page, demo):
     check_accessibility(page)
 
 
-def test_every_agreement_page_passes_axe(page, demo):
+def test_every_agreement_page_passes_axe(page, demo, sign_in):
     """axe reports no WCAG 2.1 A/AA violation on any page of the foundation."""
     agreement = Agreement.objects.get(provider__short_name="Borken", year=2023)
     goal = agreement.goals.first()
     target = goal.targets.first()
     base = f"/zielvereinbarungen/{agreement.pk}"
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     for url in [
         "/",
         "/zielvereinbarungen/?year=2014&status=draft",

@@ -2,12 +2,8 @@
 
 from agreements.models import Agreement
 
-from .conftest import login
 
-DEMO_PASSWORD = "zielsteuerung-demo"
-
-
-def test_no_page_violates_the_content_security_policy(page, demo):
+def test_no_page_violates_the_content_security_policy(page, demo, sign_in):
     violations = []
     page.on(
         "console",
@@ -17,7 +13,7 @@ def test_no_page_violates_the_content_security_policy(page, demo):
             else None
         ),
     )
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
     urls = [
         "/",

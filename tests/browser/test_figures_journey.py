@@ -13,9 +13,8 @@ from indicators import approval
 from indicators.models import Import, MonthlyValue, ReportingCalendar, StagedImport
 from zielsteuerung.accounts.models import Organisation, User
 
-from .conftest import check_accessibility, login, screenshot
+from .conftest import check_accessibility, screenshot
 
-DEMO_PASSWORD = "zielsteuerung-demo"
 HEADER = "regionalschluessel;monat;merkmal;geschlecht;wert;datenstand"
 CSV = (
     f"\ufeff{HEADER}\r\n"
@@ -37,8 +36,8 @@ def no_horizontal_scroll(page):
     assert width <= page.viewport_size["width"], f"{page.url}: {width} px wide"
 
 
-def test_coesfeld_enters_a_month_with_a_comment(page, demo):
-    login(page, "coesfeld", DEMO_PASSWORD)
+def test_coesfeld_enters_a_month_with_a_comment(page, demo, sign_in):
+    sign_in(page, "coesfeld")
     page.get_by_role("link", name="Monatswerte", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kreis Coesfeld")
     page.goto("/monatswerte/05558/2024/")
@@ -87,7 +86,7 @@ def test_coesfeld_enters_a_month_with_a_comment(page, demo):
 
 
 def test_jobcenter_finds_the_import_dry_runs_gives_a_reason_and_imports(
-    page, demo, tmp_path
+    page, demo, tmp_path, sign_in
 ):
     december = MonthlyValue.objects.get(
         provider__regional_key="05558",
@@ -102,7 +101,7 @@ def test_jobcenter_finds_the_import_dry_runs_gives_a_reason_and_imports(
         "05558;2025-01;bg;insgesamt;4.700;t0\r\n",
         encoding="utf-8",
     )
-    login(page, "coesfeld", DEMO_PASSWORD)
+    sign_in(page, "coesfeld")
     expect(page.get_by_role("heading", name="Überfällige Monatswerte")).to_be_visible()
     expect(page.get_by_role("link", name="Januar 2025")).to_be_visible()
     check_accessibility(page)
@@ -150,14 +149,14 @@ def test_jobcenter_finds_the_import_dry_runs_gives_a_reason_and_imports(
     assert record.sha256 == StagedImport.objects.get().sha256
 
 
-def test_ministry_sets_deadlines_accepts_and_reopens_a_month(page, demo):
+def test_ministry_sets_deadlines_accepts_and_reopens_a_month(page, demo, sign_in):
     coesfeld = Organisation.objects.get(regional_key="05558")
     approval.reporting_month_complete(
         provider=coesfeld,
         month=DEC_2024,
         acting_user=User.objects.get(username="coesfeld"),
     )
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     page.get_by_role("link", name="Meldestand", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile(r"^Meldestand \d{4}$")
@@ -193,9 +192,9 @@ def test_ministry_sets_deadlines_accepts_and_reopens_a_month(page, demo):
     check_accessibility(page)
 
 
-def test_grid_and_new_pages_reflow_at_320_px(page, demo):
+def test_grid_and_new_pages_reflow_at_320_px(page, demo, sign_in):
     page.set_viewport_size({"width": 320, "height": 800})
-    login(page, "coesfeld", DEMO_PASSWORD)
+    sign_in(page, "coesfeld")
     page.goto("/monatswerte/05558/2024-12/")
     no_horizontal_scroll(page)
     check_accessibility(page)
@@ -220,12 +219,12 @@ def test_grid_and_new_pages_reflow_at_320_px(page, demo):
         no_horizontal_scroll(page)
 
 
-def test_import_with_bad_rows_lists_them_and_passes_axe(page, demo, tmp_path):
+def test_import_with_bad_rows_lists_them_and_passes_axe(page, demo, tmp_path, sign_in):
     path = tmp_path / "fehler.csv"
     path.write_text(
         CSV + "05554;2025-01;elb;insgesamt;1;t0\r\n05558;2025-1;x;y;z;t9\r\n"
     )
-    login(page, "coesfeld", DEMO_PASSWORD)
+    sign_in(page, "coesfeld")
     page.goto("/monatswerte/import/")
     page.get_by_label("Datei (CSV oder XLSX)").set_input_files(str(path))
     page.get_by_role("button", name="Probelauf starten").click()
@@ -239,8 +238,8 @@ def test_import_with_bad_rows_lists_them_and_passes_axe(page, demo, tmp_path):
     assert not Import.objects.exists()
 
 
-def test_ministry_sees_index_and_grid_with_reason_field(page, demo):
-    login(page, "ministerium", DEMO_PASSWORD)
+def test_ministry_sees_index_and_grid_with_reason_field(page, demo, sign_in):
+    sign_in(page, "ministerium")
     page.get_by_role("link", name="Monatswerte", exact=True).click()
     check_accessibility(page)
     page.get_by_role("link", name="Kreis Borken").click()
@@ -250,8 +249,10 @@ def test_ministry_sees_index_and_grid_with_reason_field(page, demo):
     screenshot(page, "figures-grid-ministry")
 
 
-def test_borken_gets_404_for_coesfelds_pages_and_sees_only_its_own_row(page, demo):
-    login(page, "borken", DEMO_PASSWORD)
+def test_borken_gets_404_for_coesfelds_pages_and_sees_only_its_own_row(
+    page, demo, sign_in
+):
+    sign_in(page, "borken")
     for url in [
         "/monatswerte/05558/2024-12/",
         "/monatswerte/05558/2024/",
@@ -270,7 +271,7 @@ def test_borken_gets_404_for_coesfelds_pages_and_sees_only_its_own_row(page, dem
     screenshot(page, "figures-cockpit-jobcenter")
 
 
-def test_import_page_shows_upload_progress(page, demo, tmp_path):
+def test_import_page_shows_upload_progress(page, demo, tmp_path, sign_in):
     """A slow connection: the upload's progress and then the check are announced."""
     rows = [
         f"05558;{year}-{month:02d};elb;{sex};{value};t3"
@@ -280,7 +281,7 @@ def test_import_page_shows_upload_progress(page, demo, tmp_path):
     ]
     path = tmp_path / "gross.csv"
     path.write_text(HEADER + "\r\n" + "\r\n".join(rows) + "\r\n")
-    login(page, "coesfeld", DEMO_PASSWORD)
+    sign_in(page, "coesfeld")
     page.goto("/monatswerte/import/")
     progress = page.locator("#import-progress")
     expect(progress).to_be_hidden()

@@ -19,16 +19,10 @@ from zielsteuerung.jobs.services import job_run
 
 from ..conftest import scanned_pdf_bytes
 from ..pdftools import pdf_reader, pdf_text
-from .conftest import check_accessibility, field, login, screenshot
+from .conftest import check_accessibility, field, screenshot
 
-DEMO_PASSWORD = "zielsteuerung-demo"
 LPD = "Lokales Planungsdokument 2024 des Jobcenters des Kreises Coesfeld"
 ACTION = "Konzept U25 für Schulabgängerinnen und Schulabgänger vorlegen"
-
-
-def _switch(page, username):
-    page.context.clear_cookies()
-    login(page, username, DEMO_PASSWORD)
 
 
 def _pdf(name):
@@ -128,9 +122,9 @@ def _hold_dialogue(page, date, place, minutes):
     return report
 
 
-def test_a_whole_steering_year_from_rollover_to_the_closed_year(page, demo):
+def test_a_whole_steering_year_from_rollover_to_the_closed_year(page, demo, sign_in):
     # --- the ministry rolls 2023 over to 2024 --------------------------------
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     page.get_by_role("link", name="Zielvereinbarungen", exact=True).first.click()
     page.get_by_role("link", name="Jahreswechsel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -160,7 +154,7 @@ def test_a_whole_steering_year_from_rollover_to_the_closed_year(page, demo):
     expect(page.get_by_role("status")).to_contain_text("gespeichert")
 
     # --- Coesfeld uploads its planning document and proposes a K3 value -------
-    _switch(page, "coesfeld")
+    sign_in(page, "coesfeld")
     page.goto(_coesfeld_2024().get_absolute_url())
     check_accessibility(page)
     page.get_by_role("link", name="Anlage hochladen").click()
@@ -193,7 +187,7 @@ def test_a_whole_steering_year_from_rollover_to_the_closed_year(page, demo):
     check_accessibility(page)
 
     # --- the ministry counters --------------------------------------------------
-    _switch(page, "ministerium")
+    sign_in(page, "ministerium")
     page.goto(f"/zielvereinbarungen/{_coesfeld_2024().pk}/verhandlung/")
     expect(
         page.get_by_role("heading", name="Landesziel aus den Trägerzielen")
@@ -216,7 +210,7 @@ def test_a_whole_steering_year_from_rollover_to_the_closed_year(page, demo):
     expect(page.get_by_role("status")).to_contain_text("gespeichert")
 
     # --- Coesfeld accepts; the diff shows what the round changed --------------
-    _switch(page, "coesfeld")
+    sign_in(page, "coesfeld")
     page.goto(f"/zielvereinbarungen/{_coesfeld_2024().pk}/verhandlung/")
     page.get_by_role("link", name=re.compile("^Antworten")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -236,7 +230,7 @@ def test_a_whole_steering_year_from_rollover_to_the_closed_year(page, demo):
     screenshot(page, "diff-round")
 
     # --- the ministry finalizes and signs; the annex goes into the archive ----
-    _switch(page, "ministerium")
+    sign_in(page, "ministerium")
     page.goto(_coesfeld_2024().get_absolute_url())
     page.get_by_role("link", name="Endfassung festlegen").click()
     expect(page.get_by_role("button", name="Endfassung festlegen")).to_be_visible()
@@ -352,9 +346,9 @@ def _row_of(page, provider):
     return names.index(provider)
 
 
-def test_the_jobcenter_reports_and_never_sees_another_negotiation(page, demo):
+def test_the_jobcenter_reports_and_never_sees_another_negotiation(page, demo, sign_in):
     borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
-    login(page, "coesfeld", DEMO_PASSWORD)
+    sign_in(page, "coesfeld")
     for suffix in ("verhandlung/", "vergleich/", "anlagen/neu/"):
         response = page.goto(f"/zielvereinbarungen/{borken.pk}/{suffix}")
         assert response.status == 404
@@ -377,7 +371,7 @@ def test_the_jobcenter_reports_and_never_sees_another_negotiation(page, demo):
     page.get_by_role("button", name="Bericht senden").click()
     expect(page.get_by_role("status")).to_contain_text("das Ministerium prüft ihn")
 
-    _switch(page, "ministerium")
+    sign_in(page, "ministerium")
     page.goto(f"/zielvereinbarungen/{coesfeld.pk}/fortschritt/")
     page.get_by_role("link", name=re.compile("^Bericht prüfen")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -9,11 +9,9 @@ from agreements.models import Goal
 
 from .conftest import check_accessibility, field, login, screenshot
 
-DEMO_PASSWORD = "zielsteuerung-demo"
 
-
-def test_administrator_adds_a_jobcenter_user_who_sets_a_password(page, demo):
-    login(page, "ministerium", DEMO_PASSWORD)
+def test_administrator_adds_a_jobcenter_user_who_sets_a_password(page, demo, sign_in):
+    sign_in(page, "ministerium")
     page.get_by_role("button", name=re.compile("Maria Schneider")).click()
     page.get_by_role("link", name="Benutzerverwaltung").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Benutzer")
@@ -43,13 +41,13 @@ def test_administrator_adds_a_jobcenter_user_who_sets_a_password(page, demo):
 
 
 def test_second_tab_saving_a_goal_is_told_and_keeps_its_text(
-    browser, live_server, demo
+    browser, live_server, demo, sign_in
 ):
     goal = Goal.objects.filter(agreement__status__in=["draft", "negotiation"]).first()
     url = f"/zielvereinbarungen/{goal.agreement_id}/ziele/{goal.pk}/bearbeiten/"
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     first, second = context.new_page(), context.new_page()
-    login(first, "ministerium", DEMO_PASSWORD)
+    sign_in(first, "ministerium")
     first.goto(url)
     second.goto(url)
     field(first, "Titel").fill("Titel aus dem ersten Tab")

@@ -4,13 +4,11 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import check_accessibility, field, login, screenshot
-
-DEMO_PASSWORD = "zielsteuerung-demo"
+from .conftest import check_accessibility, field, screenshot
 
 
-def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo):
-    login(page, "ministerium", DEMO_PASSWORD)
+def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo, sign_in):
+    sign_in(page, "ministerium")
     expect(page.get_by_role("heading", name="Braucht Aufmerksamkeit")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "home-ministry")
@@ -54,11 +52,11 @@ def test_ministry_goes_from_start_page_to_overview_to_progress(page, demo):
     screenshot(page, "progress-borken")
 
 
-def test_ministry_records_the_status_of_a_qualitative_target(page, demo):
+def test_ministry_records_the_status_of_a_qualitative_target(page, demo, sign_in):
     from agreements.models import Agreement
 
     coesfeld = Agreement.objects.get(provider__short_name="Coesfeld", year=2014)
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     page.goto(f"/zielvereinbarungen/{coesfeld.pk}/fortschritt/")
     check_accessibility(page)
     page.get_by_role("link", name=re.compile("Stand eintragen")).first.click()
@@ -75,8 +73,8 @@ def test_ministry_records_the_status_of_a_qualitative_target(page, demo):
     ).to_be_visible()
 
 
-def test_jobcenter_sees_its_progress_but_not_the_overview(page, demo):
-    login(page, "coesfeld", DEMO_PASSWORD)
+def test_jobcenter_sees_its_progress_but_not_the_overview(page, demo, sign_in):
+    sign_in(page, "coesfeld")
     expect(page.get_by_role("heading", name="Ihre Ziele 2023")).to_be_visible()
     expect(page.get_by_role("link", name="Übersicht")).to_have_count(0)
     check_accessibility(page)
@@ -88,8 +86,8 @@ def test_jobcenter_sees_its_progress_but_not_the_overview(page, demo):
     assert response.status == 404
 
 
-def test_jobcenter_explains_a_missed_target(page, demo):
-    login(page, "borken", DEMO_PASSWORD)
+def test_jobcenter_explains_a_missed_target(page, demo, sign_in):
+    sign_in(page, "borken")
     section = page.get_by_role("region", name="Erklärungen erbeten")
     expect(section).to_be_visible()
     check_accessibility(page)

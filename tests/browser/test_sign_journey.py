@@ -11,17 +11,15 @@ from zielsteuerung.jobs.models import Job
 from zielsteuerung.jobs.services import job_run
 
 from ..conftest import scanned_pdf_bytes
-from .conftest import check_accessibility, field, login, screenshot
-
-DEMO_PASSWORD = "zielsteuerung-demo"
+from .conftest import check_accessibility, field, screenshot
 
 
 def borken():
     return Agreement.objects.get(provider__short_name="Borken", year=2023)
 
 
-def test_ministry_finalizes_signs_and_downloads_the_archive(page, demo):
-    login(page, "ministerium", DEMO_PASSWORD)
+def test_ministry_finalizes_signs_and_downloads_the_archive(page, demo, sign_in):
+    sign_in(page, "ministerium")
     page.goto(borken().get_absolute_url())
 
     page.get_by_role("link", name="Druckansicht").click()
@@ -103,9 +101,9 @@ def _fill_signatures(page, *, place):
     dates.nth(1).fill("2023-04-20")
 
 
-def test_reopen_page_with_error_passes_axe(page, demo):
+def test_reopen_page_with_error_passes_axe(page, demo, sign_in):
     agreement = borken()
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     page.goto(f"/zielvereinbarungen/{agreement.pk}/endfassung/")
     page.get_by_role("button", name="Endfassung festlegen").click()
     page.get_by_role("link", name="Zurück zum Entwurf").click()
@@ -122,8 +120,8 @@ def test_reopen_page_with_error_passes_axe(page, demo):
     check_accessibility(page)
 
 
-def test_jobcenter_user_prints_own_agreement_only(page, demo):
-    login(page, "borken", DEMO_PASSWORD)
+def test_jobcenter_user_prints_own_agreement_only(page, demo, sign_in):
+    sign_in(page, "borken")
     agreement = borken()
     page.goto(agreement.get_absolute_url())
     expect(page.get_by_role("link", name="Endfassung festlegen")).to_have_count(0)

@@ -16,9 +16,8 @@ from playwright.sync_api import expect
 from agreements.models import Agreement
 
 from ..pdftools import pdf_text
-from .conftest import check_accessibility, field, login, screenshot
+from .conftest import check_accessibility, field, screenshot
 
-DEMO_PASSWORD = "zielsteuerung-demo"
 OPEN_ACTION = "Konzept zur Verzahnung von Sprachkurs und Arbeitsaufnahme vorlegen"
 
 
@@ -29,9 +28,11 @@ def _download(page, link_name):
         return file.read()
 
 
-def test_a_steering_year_from_dialogue_to_closed_year(page, browser, live_server, demo):
+def test_a_steering_year_from_dialogue_to_closed_year(
+    page, browser, live_server, demo, sign_in
+):
     borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     page.goto(borken.get_absolute_url())
     page.get_by_role("link", name="Steuerungsdialoge", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
@@ -85,7 +86,7 @@ def test_a_steering_year_from_dialogue_to_closed_year(page, browser, live_server
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     jobcenter = context.new_page()
     jobcenter.set_default_timeout(10_000)
-    login(jobcenter, "borken", DEMO_PASSWORD)
+    sign_in(jobcenter, "borken")
     jobcenter.goto(borken.get_absolute_url())
     jobcenter.get_by_role("link", name="Steuerungsdialoge", exact=True).click()
     expect(jobcenter.get_by_role("heading", level=1)).to_contain_text(
@@ -202,12 +203,12 @@ def test_a_steering_year_from_dialogue_to_closed_year(page, browser, live_server
 
 
 def test_a_dialogue_prepared_again_then_cancelled_and_one_deleted(
-    page, live_server, demo
+    page, live_server, demo, sign_in
 ):
     """Prepare again keeps the earlier report; cancel needs a reason; a
     dialogue planned by mistake is deleted. axe on every new page."""
     borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
-    login(page, "ministerium", DEMO_PASSWORD)
+    sign_in(page, "ministerium")
     page.goto(f"{borken.get_absolute_url()}dialoge/neu/")
     field(page, "Datum").fill("2023-10-17")
     field(page, "Ort").fill("Borken, Kreishaus")
