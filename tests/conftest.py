@@ -153,6 +153,8 @@ def demo(transactional_db, demo_snapshot, media_root):
     """The whole demo, as ``load_demo`` leaves it (files too), in milliseconds."""
     demo_snapshot.restore()
     shutil.copytree(demo_snapshot.media, media_root, dirs_exist_ok=True)
+    yield
+    demo_snapshot.empty.restore()
 
 
 @pytest.fixture

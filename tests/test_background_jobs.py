@@ -233,7 +233,8 @@ def test_a_job_whose_worker_died_is_tried_again(
     coesfeld_user.organisation = ministry  # imports for all six providers
     coesfeld_user.save()
     client = client_for(coesfeld_user)
-    content = _csv(providers, 360)  # six providers, 30 years: 47,520 rows
+    content = _csv(providers, 160)  # six providers, 13⅓ years: 21,120 rows
+    assert content.count(b"\n") - 1 > settings.IMPORT_BACKGROUND_ROWS  # the worker's
     staged = _upload(client, content)
     client.post(_check_url(staged), {"reason": "Revision"})
     job = Job.objects.get(kind="import_run")

@@ -37,10 +37,12 @@ from indicators import services
 from indicators.models import DataElement
 from zielsteuerung.accounts.models import User
 
-username, start, offset = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+username, offset = sys.argv[1], int(sys.argv[2])
 user = User.objects.select_related("organisation").get(username=username)
 elb = DataElement.objects.get(code="elb")
-for round_ in range(int(sys.argv[4])):
+print("ready", flush=True)
+start = float(sys.stdin.readline())  # the same moment for both processes
+for round_ in range(int(sys.argv[3])):
     month = datetime.date(2030, round_ + 1, 1)
     time.sleep(max(0.0, start + round_ * 0.4 - time.time()))
     try:
@@ -82,18 +84,24 @@ def test_two_first_saves_of_a_month_at_once(tmp_path, coesfeld):
     url = _database_url(tmp_path)
     env = {**os.environ, "DATABASE_URL": url, "TESTING": "true", "DEBUG": "false"}
     env["DJANGO_SETTINGS_MODULE"] = "zielsteuerung.settings"
-    start = time.time() + 4  # both processes are set up by then
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", SAVER, name, str(start), str(offset), str(ROUNDS)],
+            [sys.executable, "-c", SAVER, name, str(offset), str(ROUNDS)],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name, offset in (("bob", 100), ("bea", 200))
     ]
+    for process in processes:  # both are set up: Django loaded, user read
+        assert process.stdout.readline() == "ready\n", process.stderr.read()
+    start = time.time() + 0.2
+    for process in processes:
+        process.stdin.write(f"{start}\n")
+        process.stdin.flush()
     results = {}
     for process, offset in zip(processes, (100, 200), strict=True):
         out, err = process.communicate(timeout=120)
