@@ -293,7 +293,7 @@ def test_import_page_shows_upload_progress(page, demo, tmp_path, sign_in):
             "offline": False,
             "latency": 50,
             "downloadThroughput": -1,
-            "uploadThroughput": 4_000,
+            "uploadThroughput": 8_000,  # 12 kB: 1.5 s of upload to watch
         },
     )
     page.get_by_label("Datei (CSV oder XLSX)").set_input_files(str(path))
