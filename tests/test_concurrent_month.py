@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 
@@ -96,8 +97,15 @@ def test_two_first_saves_of_a_month_at_once(tmp_path, coesfeld):
         )
         for name, offset in (("bob", 100), ("bea", 200))
     ]
-    for process in processes:  # both are set up: Django loaded, user read
-        assert process.stdout.readline() == "ready\n", process.stderr.read()
+    # Both are set up (Django loaded, user read) before either saves; one that
+    # never gets there is stopped, and the test says why.
+    watchdog = threading.Timer(120, lambda: [p.kill() for p in processes])
+    watchdog.start()
+    try:
+        for process in processes:
+            assert process.stdout.readline() == "ready\n", process.stderr.read()
+    finally:
+        watchdog.cancel()
     start = time.time() + 0.2
     for process in processes:
         process.stdin.write(f"{start}\n")
