@@ -334,3 +334,36 @@ def test_each_committed_transaction_is_counted_once(coesfeld):
     with transaction.atomic():
         figures_changed([coesfeld])
     assert counts() == (history + 1, changes + 2)  # not the agreement side
+
+
+def test_what_the_cache_holds_now_is_served_not_what_this_process_unpacked(
+    ministry_user, year_2023, monkeypatch
+):
+    """The process keeps the pages it unpacked last, by their stored bytes:
+    a page replaced in the shared cache (by another server, say) is served
+    as it is stored now."""
+    import zlib
+
+    from django.core.cache import cache
+
+    from zielsteuerung import page_cache
+
+    keys = []
+    original = page_cache.page_key
+    monkeypatch.setattr(
+        page_cache,
+        "page_key",
+        lambda request, parts: keys.append(original(request, parts)) or keys[-1],
+    )
+    client = Client()
+    client.force_login(ministry_user)
+    rendered = client.get(OVERVIEW).content.decode()
+    kept = client.get(OVERVIEW).content.decode()  # unpacked, and kept
+    assert TOKEN.sub("", kept) == TOKEN.sub("", rendered)
+    assert keys[0] == keys[1]
+
+    cache.set(keys[0], zlib.compress(f"<p>ersetzt {CSRF_MARK}</p>".encode()), 60)
+    replaced = client.get(OVERVIEW).content.decode()
+    assert replaced.startswith("<p>ersetzt ")
+    assert CSRF_MARK not in replaced
+    assert replaced != "<p>ersetzt </p>"  # the user's token took the mark's place
