@@ -8,12 +8,14 @@ request, and every change of what the page shows.
 import datetime
 import re
 import threading
+import zlib
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -23,6 +25,7 @@ from agreements import services
 from agreements.models import Goal
 from tests import factories
 from tests.conftest import months
+from zielsteuerung import page_cache
 from zielsteuerung.page_cache import CSRF_MARK
 
 pytestmark = pytest.mark.django_db
@@ -342,12 +345,6 @@ def test_what_the_cache_holds_now_is_served_not_what_this_process_unpacked(
     """The process keeps the pages it unpacked last, by their stored bytes:
     a page replaced in the shared cache (by another server, say) is served
     as it is stored now."""
-    import zlib
-
-    from django.core.cache import cache
-
-    from zielsteuerung import page_cache
-
     keys = []
     original = page_cache.page_key
     monkeypatch.setattr(

@@ -124,7 +124,8 @@ def sign_in(live_server):
     a signed-in state (a session made on the server, its cookie given to the
     browser) instead of filling in the form each time. The form itself is
     walked through by ``login``: in test_signin_journey, the new user of
-    test_operations_journey and the first agreement journey.
+    test_operations_journey, the first agreement journey and the journey of
+    the Content-Security-Policy (the sign-in page is one of its pages).
     """
     from django.conf import settings
     from django.test import Client

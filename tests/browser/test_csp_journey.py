@@ -2,8 +2,12 @@
 
 from agreements.models import Agreement
 
+from .conftest import login
 
-def test_no_page_violates_the_content_security_policy(page, demo, sign_in):
+DEMO_PASSWORD = "zielsteuerung-demo"
+
+
+def test_no_page_violates_the_content_security_policy(page, demo):
     violations = []
     page.on(
         "console",
@@ -13,7 +17,7 @@ def test_no_page_violates_the_content_security_policy(page, demo, sign_in):
             else None
         ),
     )
-    sign_in(page, "ministerium")
+    login(page, "ministerium", DEMO_PASSWORD)  # the sign-in page is one of them
     borken = Agreement.objects.get(provider__short_name="Borken", year=2023)
     urls = [
         "/",
