@@ -52,7 +52,13 @@ def target_report_create(
         raise ReportError(_("Diese Zielvorgabe wird aus den Monatswerten bewertet."))
     Target.objects.select_for_update().filter(pk=target.pk).exists()
     year_end.refuse_if_recorded(target, ReportError)
-    pending = target.reports.select_for_update().filter(decision=ReportDecision.PENDING)
+    # By its own key: the model's order joins target, goal, agreement and
+    # Träger, and their rows would be locked as well.
+    pending = (
+        target.reports.select_for_update()
+        .filter(decision=ReportDecision.PENDING)
+        .order_by("pk")
+    )
     for older in pending:
         older.decision = ReportDecision.SUPERSEDED
         _record(older, acting_user)

@@ -180,8 +180,12 @@ def _months_and_providers(rows):
 
 def _lock_reporting_months(rows):
     providers, months = _months_and_providers(rows)
-    found = ReportingMonth.objects.select_for_update().filter(
-        provider_id__in=providers, month__in=months
+    # In the same order in every import (no deadlock between two), without
+    # the model's join to the Träger (whose rows would be locked too).
+    found = (
+        ReportingMonth.objects.select_for_update()
+        .filter(provider_id__in=providers, month__in=months)
+        .order_by("provider_id", "month")
     )
     return {(r.provider_id, r.month): r for r in found}
 

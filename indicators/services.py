@@ -242,9 +242,10 @@ def _apply_values(provider, month, values, comments, status, reason, user, now):
     """
     existing = {
         (v.element_id, v.sex): v
-        for v in MonthlyValue.objects.select_for_update().filter(
-            provider=provider, month=month
-        )
+        for v in MonthlyValue.objects.select_for_update()
+        .filter(provider=provider, month=month)
+        # the model's order joins the Träger and the elements: locked too
+        .order_by("element_id", "sex")
     }
     created, updated, history = [], [], []
     for (element, sex), value in values.items():

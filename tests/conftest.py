@@ -12,6 +12,7 @@ os.environ.setdefault("TESTING", "true")
 
 import datetime
 import io
+import re
 import shutil
 from decimal import Decimal
 
@@ -364,6 +365,29 @@ def _empty_cache(request):
             return
         request.getfixturevalue("_django_db_helper")
     cache.clear()
+
+
+# A row lock over a join locks the joined rows as well: a model's default
+# ordering by a related model (MonthlyValue's by provider and element) would
+# lock the Träger and the data elements, and every other writer of figures
+# would wait for them. Locks name their own table (``of=("self",)``) or read
+# without a join (``order_by()`` or an order by the table's own columns).
+_JOINED_LOCK = re.compile(r" JOIN .* FOR (NO KEY )?(UPDATE|SHARE)(?! OF)", re.DOTALL)
+
+
+def _refuse_joined_lock(execute, sql, params, many, context):
+    if _JOINED_LOCK.search(sql):
+        raise AssertionError(f"A row lock over a join locks the joined rows: {sql}")
+    return execute(sql, params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def _locks_only_their_own_rows():
+    """Every query a test makes (PostgreSQL writes the locks) is checked."""
+    from django.db import connection
+
+    with connection.execute_wrapper(_refuse_joined_lock):
+        yield
 
 
 def end_other_database_sessions():
