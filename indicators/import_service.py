@@ -165,9 +165,13 @@ def _reference_values(rows, existing):
     """
     providers, months = _months_and_providers(rows)
     wanted = {add_months(m, -1) for m in months} | {add_months(m, -12) for m in months}
-    found = MonthlyValue.objects.filter(
-        provider_id__in=providers, month__in=wanted - months
-    ).values_list("provider_id", "month", "element_id", "sex", "value")
+    found = (
+        MonthlyValue.objects.filter(
+            provider_id__in=providers, month__in=wanted - months
+        )
+        .order_by()  # into a dict: the model's order would join and sort
+        .values_list("provider_id", "month", "element_id", "sex", "value")
+    )
     values = {(p, m, e, s): value for p, m, e, s, value in found}
     values.update((key, stored[1]) for key, stored in existing.items())
     values.update((row.key, row.value) for row in rows)
@@ -193,17 +197,19 @@ def _lock_reporting_months(rows):
 def _existing_values(rows):
     """{(provider, month, element, sex): (id, value, status, comment)}."""
     providers, months = _months_and_providers(rows)
-    found = MonthlyValue.objects.filter(
-        provider_id__in=providers, month__in=months
-    ).values_list(
-        "id",
-        "provider_id",
-        "month",
-        "element_id",
-        "sex",
-        "value",
-        "data_status",
-        "comment",
+    found = (
+        MonthlyValue.objects.filter(provider_id__in=providers, month__in=months)
+        .order_by()  # into a dict: the model's order would join and sort
+        .values_list(
+            "id",
+            "provider_id",
+            "month",
+            "element_id",
+            "sex",
+            "value",
+            "data_status",
+            "comment",
+        )
     )
     return {
         (provider, month, element, sex): (pk, value, status, comment)
