@@ -36,12 +36,10 @@ def jump_warnings(plan, references):
         if month not in earlier:
             earlier[month] = (add_months(month, -1), add_months(month, -12))
         before, year_before = earlier[month]
-        jumps = validation.implausible_jumps(
+        jumps = validation.jumps_against(
             row.value,
-            validation.jump_references(
-                references.get((provider, before, element, sex)),
-                references.get((provider, year_before, element, sex)),
-            ),
+            references.get((provider, before, element, sex)),
+            references.get((provider, year_before, element, sex)),
         )
         if jumps:
             warnings.append(
@@ -120,6 +118,14 @@ def row_reasons(plan, warnings, given, reason):
         for w in warnings
         if w.key[0] == "s"
     }
+    if not by_line and not by_month:  # no warning: the correction's reason
+        return {
+            change.row.line: (
+                change.old_comment if change.old_value == change.row.value else "",
+                reason,
+            )
+            for change in plan
+        }
     result = {}
     for change in plan:
         row = change.row

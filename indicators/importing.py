@@ -144,7 +144,11 @@ class ImportReport:
 
 
 def read_table(content, file_name):
-    """Yield (line number, {column: cell}) for every data row of the file."""
+    """Yield (line number, cells) for every data row of the file.
+
+    ``cells`` holds the row's cells in the order of ``COLUMNS``, whatever
+    their order in the file (None where a row is shorter).
+    """
     if file_name.lower().endswith(".xlsx"):
         lines = _xlsx_lines(content)
     else:
@@ -159,17 +163,16 @@ def read_table(content, file_name):
             _("In der Kopfzeile fehlen die Spalten: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
-    positions = {column: names.index(column) for column in COLUMNS}
+    positions = [names.index(column) for column in COLUMNS]
+    # The usual file has just these columns, in this order: its rows as read.
+    as_read = positions == list(range(len(COLUMNS)))
     for number, cells in enumerate(lines, start=2):
         if _blank(cells):
             continue
-        yield (
-            number,
-            {
-                column: cells[index] if index < len(cells) else None
-                for column, index in positions.items()
-            },
-        )
+        if as_read and len(cells) == len(COLUMNS):
+            yield number, cells
+        else:
+            yield number, [cells[i] if i < len(cells) else None for i in positions]
 
 
 def estimated_rows(content, file_name):
@@ -307,37 +310,46 @@ class _Context:
     elements: dict  # code → DataElement
     # What the cells other than the value were read as, kept by their cells:
     # a national file repeats the same Träger, months and codes on every row.
-    read: dict = field(default_factory=dict)
+    where: dict = field(default_factory=dict)
+    what: dict = field(default_factory=dict)
+
+
+# Where each column is in the cells ``read_table`` yields.
+_KEY, _MONTH, _ELEMENT, _SEX, _VALUE, _STATUS = map(COLUMNS.index, COLUMNS)
 
 
 def check_row(line, cells, context):
     """A Row, or None with the RowErrors of every bad column."""
     provider, month, status, where = _read(
-        context, cells, ("regionalschluessel", "monat", "datenstand"), _read_where
+        context.where,
+        (cells[_KEY], cells[_MONTH], cells[_STATUS]),
+        _read_where,
+        context,
     )
-    element, sex, what = _read(context, cells, ("merkmal", "geschlecht"), _read_what)
+    element, sex, what = _read(
+        context.what, (cells[_ELEMENT], cells[_SEX]), _read_what, context
+    )
     errors = [RowError(line, column, reason) for column, reason in where + what]
 
     def fail(column, reason):
         errors.append(RowError(line, column, str(reason)))
 
-    value = _value(cells["wert"], element, fail)
+    value = _value(cells[_VALUE], element, fail)
     if errors:
         errors.sort(key=lambda error: COLUMNS.index(error.column))
         return None, errors
     return Row(line, provider, month, element, sex, value, status), []
 
 
-def _read(context, cells, columns, reader):
-    """``reader(*cells of columns, context)``, kept for the same cells."""
-    found = tuple(map(cells.__getitem__, columns))
-    key = (columns, found, tuple(map(type, found)))
+def _read(memo, cells, reader, context):
+    """``reader(*cells, context)``, kept for the same cells of the same types."""
+    key = (cells, tuple(map(type, cells)))
     try:
-        return context.read[key]
+        return memo[key]
     except KeyError:
-        result = context.read[key] = reader(*found, context)
+        result = memo[key] = reader(*cells, context)
     except TypeError:  # a cell that cannot be a key
-        result = reader(*found, context)
+        result = reader(*cells, context)
     return result
 
 
@@ -346,7 +358,9 @@ def _read_where(provider_cell, month_cell, status_cell, context):
     reasons = []
     key = _regional_key(provider_cell)
     provider = context.providers.get(key)
-    if provider is None:
+    if not key:
+        reasons.append(("regionalschluessel", _("Der Regionalschlüssel fehlt.")))
+    elif provider is None:
         reasons.append(
             (
                 "regionalschluessel",
@@ -366,10 +380,13 @@ def _read_where(provider_cell, month_cell, status_cell, context):
 def _read_what(element_cell, sex_cell, context):
     """(element, sex, ((column, reason), …)) of a row."""
     reasons = []
-    element = context.elements.get(_text(element_cell).lower())
-    if element is None:
+    code = _text(element_cell)
+    element = context.elements.get(code.lower())
+    if not code:
+        reasons.append(("merkmal", _("Das Merkmal fehlt.")))
+    elif element is None:
         reasons.append(
-            ("merkmal", _("Unbekanntes Merkmal „%(code)s“.") % {"code": element_cell})
+            ("merkmal", _("Unbekanntes Merkmal „%(code)s“.") % {"code": code})
         )
     sex = SEX_BY_FILE_CODE.get(_text(sex_cell).lower())
     if sex is None:

@@ -136,6 +136,17 @@ def implausible_jumps(value, references):
     return messages
 
 
+def jumps_against(value, previous, last_year):
+    """``implausible_jumps`` against the month before and a year earlier.
+
+    Either reference may be None. The usual value, well within the limit of
+    both, is let through without building the references.
+    """
+    if _surely_plausible(value, previous) and _surely_plausible(value, last_year):
+        return []
+    return implausible_jumps(value, jump_references(previous, last_year))
+
+
 def downgrade_needs_reason(old_status, new_status, *, has_values):
     """Setting a final (t-3) month with figures back to t-0 needs a reason.
 

@@ -210,3 +210,40 @@ def test_no_reference_or_a_zero_reference_is_no_jump():
 
     assert validation.implausible_jumps(Decimal(5), [("Vormonat", Decimal(0))]) == []
     assert validation.implausible_jumps(Decimal(5), []) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "previous", "last_year", "expected"),
+    [
+        ("100", "100", "100", []),
+        ("100", None, None, []),
+        ("100", "0", None, []),
+        ("131", "100", None, ["+31,0 % gegenüber Vormonat (100)"]),
+        ("131", None, "100", ["+31,0 % gegenüber Vorjahresmonat (100)"]),
+        ("130", "100", "100", []),
+        (
+            "69",
+            "100",
+            "200",
+            [
+                "\u221231,0 % gegenüber Vormonat (100)",
+                "\u221265,5 % gegenüber Vorjahresmonat (200)",
+            ],
+        ),
+        ("120", "100", "200", ["\u221240,0 % gegenüber Vorjahresmonat (200)"]),
+    ],
+)
+def test_jumps_against_the_month_before_and_a_year_earlier(
+    value, previous, last_year, expected
+):
+    """Hand-computed; the import's shortcut says what the grid's rule says."""
+    from indicators import validation
+
+    def number(text):
+        return None if text is None else Decimal(text)
+
+    args = (number(value), number(previous), number(last_year))
+    found = [str(m) for m in validation.jumps_against(*args)]
+    assert found == expected
+    references = validation.jump_references(args[1], args[2])
+    assert found == [str(m) for m in validation.implausible_jumps(args[0], references)]

@@ -329,7 +329,9 @@ def test_copy_and_portable_paths_write_the_same_values_and_history(
         "05558;2023-01;elb;frauen;4.300;t3",
         "05558;2023-01;integrationen;insgesamt;212;t3",
     )
-    assert run(revision, coesfeld_user, reason="t-3-Lieferung").ok
+    # what COPY's text format must escape: backslash, tab, line breaks
+    reason = "t-3-Lieferung\\Korrektur\tlaut\r\nBescheid"
+    assert run(revision, coesfeld_user, reason=reason).ok
     bad = csv_bytes(
         "05558;2023-01;elb;insgesamt;9.999;t3",
         "05558;2023-01;gibtsnicht;insgesamt;1;t3",
@@ -349,6 +351,7 @@ def test_copy_and_portable_paths_write_the_same_values_and_history(
         (None, "", Decimal("210"), "t0"),
         (Decimal("210"), "t0", Decimal("212"), "t3"),
     ]
+    assert [h[7] for h in history] == ["", reason] * 3
 
 
 def test_a_bad_cell_repeated_is_reported_on_each_of_its_lines(coesfeld_user, coesfeld):
@@ -392,3 +395,29 @@ def test_plain_digits_are_read_as_the_grid_reads_them(text):
         expected = None
     assert read == expected
     assert bool(reasons) == (expected is None)
+
+
+def test_the_header_names_the_columns_in_any_order_beside_others(
+    coesfeld_user, coesfeld
+):
+    """Columns are found by their names: another order and a column of the
+    Jobcenter's own change nothing; a row short of cells says what it lacks."""
+    content = (
+        "\ufeffBemerkung;Datenstand;Wert;Geschlecht;Merkmal;Monat;Regionalschluessel\r\n"
+        "aus dem Export;t3;8.512;insgesamt;elb;2023-01;05558\r\n"
+        ";t3;4300;frauen;elb;2023-01;05558\r\n"
+        "gekürzt;t3;4.212\r\n"
+    ).encode()
+    report = run(content, coesfeld_user, dry_run=True)
+    assert {(e.line, e.column): e.reason for e in report.errors} == {
+        (4, "regionalschluessel"): "Der Regionalschlüssel fehlt.",
+        (4, "monat"): "Monat bitte als JJJJ-MM angeben, z. B. 2023-01.",
+        (4, "merkmal"): "Das Merkmal fehlt.",
+        (4, "geschlecht"): "Geschlecht bitte als insgesamt, frauen oder maenner.",
+    }
+    good = "\r\n".join(content.decode().splitlines()[:3]).encode()
+    report = run(good, coesfeld_user)
+    assert report.ok
+    assert sorted(
+        MonthlyValue.objects.values_list("element__code", "sex", "value")
+    ) == [("elb", "total", Decimal("8512")), ("elb", "women", Decimal("4300"))]
