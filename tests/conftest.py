@@ -22,7 +22,7 @@ from pypdf import PdfWriter
 
 from agreements import services
 from agreements.models import Goal, Target, TargetKind
-from tests import factories
+from tests import factories, schema_cache
 from zielsteuerung.accounts.models import (
     Organisation,
     OrganisationKind,
@@ -32,6 +32,15 @@ from zielsteuerung.accounts.models import (
 )
 
 PASSWORD = "geheim-genug-2024"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """pytest-django's step just before the test databases are made (as its own,
+    on the worker's suffix): an in-memory SQLite database takes its migrated
+    schema from the copy kept by an earlier run (``schema_cache``)."""
+    with schema_cache.kept_between_runs(request.config):
+        yield
 
 
 @pytest.fixture
