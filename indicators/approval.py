@@ -100,11 +100,7 @@ def _row_problems(row):
     for sex, cell in row.cells.items():
         if cell.current is None or cell.current.comment:
             continue
-        references = validation.jump_references(
-            None if cell.previous is None else cell.previous.value,
-            None if cell.last_year is None else cell.last_year.value,
-        )
-        jumps = validation.implausible_jumps(cell.value, references)
+        jumps = cell.jumps(cell.value)
         if jumps:
             yield _("%(element)s (%(sex)s): %(jumps)s, ohne Kommentar.") % {
                 "element": row.element.label,

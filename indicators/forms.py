@@ -180,7 +180,7 @@ class MonthGridForm(forms.Form):
             value = parsed[sex]
             if value is None or value == cell.value or cell.name in self.errors:
                 continue
-            jumps = validation.implausible_jumps(value, _references(cell))
+            jumps = cell.jumps(value)
             if jumps:
                 flagged = True
                 self.warnings[cell.name] = _(
@@ -296,13 +296,6 @@ def _cell_layout(form, element, cell, theirs, history_url):
 def _shown(value, element):
     """A stored value as the grid prints it: ``3.489``, ``1.234,56 €`` or –."""
     return "–" if value is None else element.display(value.value)
-
-
-def _references(cell):
-    return validation.jump_references(
-        None if cell.previous is None else cell.previous.value,
-        None if cell.last_year is None else cell.last_year.value,
-    )
 
 
 class ImportForm(forms.Form):

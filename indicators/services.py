@@ -89,6 +89,15 @@ class GridCell:
     def value(self):
         return None if self.current is None else self.current.value
 
+    def jumps(self, value):
+        """``value``'s implausible jumps against the month before and a year
+        earlier: the rule the grid, the month's check and the import share."""
+        return validation.jumps_against(
+            value,
+            None if self.previous is None else self.previous.value,
+            None if self.last_year is None else self.last_year.value,
+        )
+
 
 @dataclass
 class GridRow:

@@ -177,3 +177,22 @@ def test_a_stored_value_of_a_month_in_the_file_is_a_reference_too(
     (warning,) = report.warnings
     assert warning.key == "z3"
     assert "gegenüber Vormonat (9.200)" in warning.message
+
+
+@pytest.mark.parametrize("value", ["11.856", "11.857", "20.000", "6.384", "6.383"])
+def test_the_import_and_the_grid_flag_the_same_jumps(
+    january, coesfeld, coesfeld_user, value
+):
+    """One rule: a February value the import warns about is the one the grid's
+    cell (and so the form and the month's check) flags, with the same words.
+    Exactly ±30 % of January's 9.120 (11.856, 6.384) is no jump yet."""
+    from indicators.services import month_grid
+
+    line = f"05558;2023-02;elb;insgesamt;{value};t0"
+    report = run(csv(line), coesfeld_user, dry_run=True)
+    from_import = [w.message.split(", ", 1)[1] for w in report.warnings]
+    rows, _reporting = month_grid(coesfeld, FEB)
+    elb = next(r for r in rows if r.element.code == "elb")
+    jumps = elb.cells["total"].jumps(Decimal(value.replace(".", "")))
+    assert from_import == (["; ".join(str(j) for j in jumps)] if jumps else [])
+    assert bool(jumps) is (value in ("11.857", "20.000", "6.383"))
