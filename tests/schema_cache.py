@@ -4,7 +4,8 @@ Each worker of each run migrated its empty in-memory SQLite database from
 scratch: about a hundred migrations, 5–10 seconds of processor time, the
 largest single cost of a test process. What they build depends only on the
 migration files (the project's and the installed libraries'), the project's
-code they import and the versions of Python, Django and SQLite. Under a key
+code they import and the versions of Python, SQLite and the installed
+libraries. Under a key
 of all of these, the first run keeps a copy of the migrated database in
 pytest's cache folder; later runs write that copy into their test database
 (SQLite's backup API, milliseconds) instead of migrating, as pytest-django's
@@ -20,9 +21,9 @@ import hashlib
 import os
 import sqlite3
 import sys
+from importlib.metadata import distributions
 from pathlib import Path
 
-import django
 from django.core import management
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,8 @@ def _sources():
     files = set()
     for app in apps.get_app_configs():
         path = Path(app.path)
-        if ROOT in path.parents:
+        # a virtualenv in the checkout (.venv) holds libraries, not the project
+        if ROOT in path.parents and "site-packages" not in path.parts:
             # the project's whole package: migrations import its modules
             files.update((ROOT / path.relative_to(ROOT).parts[0]).rglob("*.py"))
         else:
@@ -48,7 +50,12 @@ def key():
     from django.conf import settings
 
     digest = hashlib.sha256()
-    versions = (sys.version, django.__version__, sqlite3.sqlite_version)
+    # every installed library by its version: a new release may build its
+    # tables differently without a new migration
+    libraries = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in distributions()
+    )
+    versions = (sys.version, sqlite3.sqlite_version, libraries)
     digest.update(repr((versions, settings.INSTALLED_APPS)).encode())
     for path in _sources():
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")

@@ -48,10 +48,32 @@ def test_the_kept_copy_is_found_by_every_source_it_rests_on(monkeypatch, tmp_pat
     assert "zielsteuerung/settings.py" in names
     assert any("django_tasks_db/migrations" in str(path) for path in sources)
     assert not any(name.startswith("tests/") for name in names)
+    # of the libraries only their migrations, even from a .venv in the checkout
+    assert all(
+        "site-packages" not in path.parts or "migrations" in path.parts
+        for path in sources
+    )
 
     extra = tmp_path / "0099_new.py"
     extra.write_text("# a migration\n")
     monkeypatch.setattr(schema_cache, "_sources", lambda: [*sources, extra])
     first = schema_cache.key()
     extra.write_text("# the migration, changed\n")
+    assert schema_cache.key() != first
+
+
+def test_the_kept_copy_follows_the_installed_libraries(monkeypatch):
+    from importlib.metadata import distributions
+
+    from tests import schema_cache
+
+    first = schema_cache.key()
+
+    class Upgraded:
+        metadata = {"Name": "Django"}
+        version = "99.0"
+
+    monkeypatch.setattr(
+        schema_cache, "distributions", lambda: [*distributions(), Upgraded()]
+    )
     assert schema_cache.key() != first
