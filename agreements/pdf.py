@@ -100,6 +100,12 @@ def render_archive_pdf(agreement, *, data, name, created, annexes=()):
 
 def html_to_pdf(html, **options):
     """Lay out ``html`` with WeasyPrint, fetching from ``static/`` only."""
+    return write_pdf(html, options)
+
+
+def write_pdf(html, options):
+    """The one place WeasyPrint lays out a document: the same ``html`` and
+    ``options`` give the same bytes (the tests keep one layout per document)."""
     import weasyprint
 
     document = weasyprint.HTML(

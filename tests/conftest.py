@@ -43,6 +43,32 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _each_document_laid_out_once():
+    """WeasyPrint lays out the same HTML with the same options to the same bytes
+    (``test_pdf`` checks it): many tests print the same document (the fixture
+    agreement, a dialogue's report), so each process lays it out once and
+    gives the later tests those bytes. Archives (with attachments) are always
+    laid out: their attachments carry the moment they were made."""
+    from agreements import pdf
+
+    laid_out = {}
+    write_pdf = pdf.write_pdf
+
+    def once(html, options):
+        if "attachments" in options:
+            return write_pdf(html, options)
+        key = (html, tuple(sorted(options.items())))
+        if key not in laid_out:
+            laid_out[key] = write_pdf(html, options)
+        return laid_out[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "write_pdf", once)
+        patch.setattr(pdf, "write_pdf_each_time", write_pdf, raising=False)
+        yield
+
+
 @pytest.fixture
 def ministry(db):
     ministry = Organisation.objects.create(

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from agreements import pdf
 from agreements.models import Agreement, AgreementStatus, FocusArea
 from agreements.pdf import (
     PDF_BASE_URL,
     RefusedURL,
     html_to_pdf,
+    render_agreement_html,
     render_agreement_pdf,
     static_file_for,
     static_url_fetcher,
@@ -249,10 +251,20 @@ def test_rendering_does_not_embed_a_local_file(caplog):
         f'<html lang="de"><body><p>Text</p><img src="file://{image}" alt="x">'
         '<img src="http://127.0.0.1:9/x.png" alt="y"></body></html>'
     )
-    reader = pdf_reader(html_to_pdf(html))
+    # laid out now, not taken from an earlier test: the refusals are logged
+    reader = pdf_reader(pdf.write_pdf_each_time(html, {}))
     resources = reader.pages[0]["/Resources"].get_object()
     assert not resources.get("/XObject")
     assert caplog.text.count("RefusedURL") == 2
+
+
+def test_the_same_document_is_laid_out_to_the_same_bytes(agreement):
+    """What lets the tests lay out each document once (conftest)."""
+    html = render_agreement_html(agreement)
+    options = {"pdf_variant": "pdf/ua-1"}
+    first = pdf.write_pdf_each_time(html, options)
+    assert pdf.write_pdf_each_time(html, options) == first
+    assert html_to_pdf(html, **options) == first
 
 
 # --- the view: ministry, own provider, other provider --------------------------------
