@@ -53,8 +53,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+def page(request, browser, live_server):
+    # The journeys run as a user whose system asks for reduced motion, unless
+    # marked full_motion: Bootstrap then scrolls at once instead of smoothly
+    # (its :root scroll-behavior), so a click on an element Playwright must
+    # first scroll into view does not wait a second for the animation (half
+    # of the first agreement journey's time).
+    full = request.node.get_closest_marker("full_motion")
+    context = browser.new_context(
+        locale="de-DE",
+        base_url=live_server.url,
+        reduced_motion="no-preference" if full else "reduce",
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -148,6 +149,7 @@ def _add_qualitative_target(page, *, goal):
     ).to_be_visible()
 
 
+@pytest.mark.full_motion
 def test_bad_input_is_explained_and_kept(page, demo, sign_in):
     sign_in(page, "ministerium")
     page.goto("/zielvereinbarungen/neu/")
@@ -162,6 +164,7 @@ def test_bad_input_is_explained_and_kept(page, demo, sign_in):
     check_accessibility(page)
 
 
+@pytest.mark.full_motion
 def test_jobcenter_user_reads_own_agreement_and_gets_404_for_others(
     page, demo, sign_in
 ):
