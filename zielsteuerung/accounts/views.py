@@ -3,8 +3,6 @@
 import logging
 from base64 import b32encode
 
-import qrcode
-import qrcode.image.svg
 import requests
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -176,6 +174,10 @@ def _with_next(view_name, request):
 
 def _qr_svg(data):
     """The QR code as inline SVG markup: no image service, no script, no CDN."""
+    # imported here: only pairing an app draws a code (qrcode: 20 ms at start-up)
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(
         data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2
     )
