@@ -416,13 +416,24 @@ def _refuse_joined_lock(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-@pytest.fixture(autouse=True)
-def _locks_only_their_own_rows():
-    """Every query a test makes (PostgreSQL writes the locks) is checked."""
-    from django.db import connection
+def _check_locks_of(connection, **kwargs):
+    if _refuse_joined_lock not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_refuse_joined_lock)
 
-    with connection.execute_wrapper(_refuse_joined_lock):
-        yield
+
+@pytest.fixture(scope="session", autouse=True)
+def _locks_only_their_own_rows():
+    """Every query of every connection is checked: the tests' own and those of
+    the live server's threads, which on PostgreSQL open connections of their
+    own (PostgreSQL writes the locks; SQLite's SQL has none to check)."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_check_locks_of)
+    for connection in connections.all(initialized_only=True):
+        _check_locks_of(connection)
+    yield
+    connection_created.disconnect(_check_locks_of)
 
 
 def end_other_database_sessions():

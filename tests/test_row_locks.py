@@ -119,3 +119,29 @@ def test_a_report_on_a_target_holds_not_its_agreement(coesfeld_user, coesfeld):
         assert _free("agreements_agreement", agreement.pk, "FOR NO KEY UPDATE")
         assert _free("agreements_goal", goal.pk, "FOR NO KEY UPDATE")
         assert _free("accounts_organisation", coesfeld.pk)
+
+
+def test_the_guard_also_checks_the_connections_of_other_threads(coesfeld):
+    """The live server answers in threads with connections of their own: the
+    suite's guard (``_locks_only_their_own_rows``) checks their queries too."""
+    import threading
+
+    from indicators.models import MonthlyValue
+
+    refused = []
+
+    def in_another_thread():
+        try:
+            with transaction.atomic():
+                # the model's default order joins the Träger and the elements
+                list(MonthlyValue.objects.select_for_update().filter(provider=coesfeld))
+        except AssertionError as error:
+            refused.append(str(error))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=in_another_thread)
+    thread.start()
+    thread.join()
+    assert len(refused) == 1
+    assert "locks the joined rows" in refused[0]
