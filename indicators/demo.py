@@ -316,30 +316,39 @@ def _insert(model, names, rows, **constants):
 
     Many rows per statement (psycopg2's executemany makes a round trip per
     row). Dates and times are prepared once per distinct value; integers,
-    strings and Decimals go to the driver as they are.
+    strings and Decimals go to the driver as they are. The statements go to
+    the driver's cursor itself: with DEBUG on (``make run``), Django's debug
+    cursor would otherwise log each one with its 20,000 parameters, which
+    SQLite quotes one by one (1.4 of the figures' 3 seconds).
     """
     fields = [model._meta.get_field(name) for name in [*names, *constants]]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
     extra = tuple(constants.values())
-    prepare = [_preparer(f) for f in fields]
+    dates = [
+        (index, _preparer(field))
+        for index, field in enumerate(fields)
+        if isinstance(field, models.DateField)  # DateTimeField is one too
+    ]
     chunk = 20_000 // len(fields)  # SQLite allows 32,766 parameters
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            params = [
-                p(value)
-                for row in part
-                for p, value in zip(prepare, (*row, *extra), strict=True)
-            ]
+            params = []
+            for row in part:
+                values = [*row, *extra]
+                for index, prepare in dates:
+                    values[index] = prepare(values[index])
+                params += values
             marks = ", ".join([mark] * len(part))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {marks}", params)  # noqa: S608
+            cursor.cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {marks}",  # noqa: S608
+                params,
+            )
 
 
 def _preparer(model_field):
-    if not isinstance(model_field, models.DateField):  # DateTimeField is one too
-        return lambda value: value
     cache = {}
 
     def prepare(value):
