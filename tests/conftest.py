@@ -65,8 +65,13 @@ def _each_document_laid_out_once():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "write_pdf", once)
-        patch.setattr(pdf, "write_pdf_each_time", write_pdf, raising=False)
-        yield
+        yield write_pdf
+
+
+@pytest.fixture
+def write_pdf_each_time(_each_document_laid_out_once):
+    """``write_pdf`` itself, for a test that must see a layout happen."""
+    return _each_document_laid_out_once
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ scratch: about a hundred migrations, 5–10 seconds of processor time, the
 largest single cost of a test process. What they build depends only on the
 migration files (the project's and the installed libraries'), the project's
 code they import and the versions of Python, SQLite and the installed
-libraries. Under a key
-of all of these, the first run keeps a copy of the migrated database in
-pytest's cache folder; later runs write that copy into their test database
-(SQLite's backup API, milliseconds) instead of migrating, as pytest-django's
-``--reuse-db`` does for databases on disk.
+libraries. Under a key of all of these, the first run keeps a copy of the
+migrated database in pytest's cache folder; later runs write that copy into
+their test database (SQLite's backup API, milliseconds) instead of
+migrating, as pytest-django's ``--reuse-db`` does for databases on disk.
 
 Any change of the project's code (not its tests) or of a migration makes a
 new key: that run migrates and keeps its copy. PostgreSQL test databases are

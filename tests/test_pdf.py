@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from agreements import pdf
 from agreements.models import Agreement, AgreementStatus, FocusArea
 from agreements.pdf import (
     PDF_BASE_URL,
@@ -245,25 +244,27 @@ def test_fetcher_refuses_everything_outside_static(url):
         static_url_fetcher().fetch(url)
 
 
-def test_rendering_does_not_embed_a_local_file(caplog):
+def test_rendering_does_not_embed_a_local_file(caplog, write_pdf_each_time):
     image = Path("static/favicon.svg").resolve()
     html = (
         f'<html lang="de"><body><p>Text</p><img src="file://{image}" alt="x">'
         '<img src="http://127.0.0.1:9/x.png" alt="y"></body></html>'
     )
     # laid out now, not taken from an earlier test: the refusals are logged
-    reader = pdf_reader(pdf.write_pdf_each_time(html, {}))
+    reader = pdf_reader(write_pdf_each_time(html, {}))
     resources = reader.pages[0]["/Resources"].get_object()
     assert not resources.get("/XObject")
     assert caplog.text.count("RefusedURL") == 2
 
 
-def test_the_same_document_is_laid_out_to_the_same_bytes(agreement):
+def test_the_same_document_is_laid_out_to_the_same_bytes(
+    agreement, write_pdf_each_time
+):
     """What lets the tests lay out each document once (conftest)."""
     html = render_agreement_html(agreement)
     options = {"pdf_variant": "pdf/ua-1"}
-    first = pdf.write_pdf_each_time(html, options)
-    assert pdf.write_pdf_each_time(html, options) == first
+    first = write_pdf_each_time(html, options)
+    assert write_pdf_each_time(html, options) == first
     assert html_to_pdf(html, **options) == first
 
 
