@@ -144,7 +144,7 @@ def _import_rows(rows, report, user, reason, explanations, progress):
     )
     reasons = import_warnings.row_reasons(plan, report.warnings, given, reason)
     _write_values(plan, report.record, user, reasons, now)
-    _write_reporting_months(rows, reporting, report, user, now)
+    _write_reporting_months(reporting, report, user, now)
     figures_changed({row.key[0] for row in rows})
 
 
@@ -269,7 +269,7 @@ def _classify(rows, existing, report):
     for row in rows:
         summary = report.summaries.get(row.key[:2])
         if summary is None:
-            summary = Summary(row.provider, row.month)
+            summary = Summary(row.provider, row.month, status=row.status)
             report.summaries[row.key[:2]] = summary
         found = existing.get(row.key)
         if found is None:
@@ -442,24 +442,22 @@ def _copy_text(rows):
 _NULL = "\\N"
 
 
-def _write_reporting_months(rows, reporting, report, user, now):
-    status = {row.key[:2]: row.status for row in rows}
+def _write_reporting_months(reporting, report, user, now):
     created, updated = [], []
     for key, summary in report.summaries.items():
         month = reporting.get(key)
         if month is None:
-            month = ReportingMonth(provider=summary.provider, month=summary.month)
-            created.append(month)
-        elif not (summary.created or summary.changed) and (
-            month.data_status == status[key]
+            created.append((*key, summary.status))
+            continue
+        if not (summary.created or summary.changed) and (
+            month.data_status == summary.status
         ):
             continue
-        else:
-            updated.append(month)
+        updated.append(month)
         withdraw_completion(month, user, now)
-        month.data_status, month.version = status[key], month.version + 1
+        month.data_status, month.version = summary.status, month.version + 1
         month.updated_at, month.updated_by = now, user
-    ReportingMonth.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    _create_reporting_months(created, user, now)
     # One UPDATE per data status, not ``bulk_update``'s CASE per month and
     # field (a quarter of a national revision's time). A withdrawn
     # completion has saved its month's approval already.
@@ -475,4 +473,56 @@ def _write_reporting_months(rows, reporting, report, user, now):
                 version=F("version") + 1,
                 updated_at=now,
                 updated_by=user,
+            )
+
+
+def _create_reporting_months(created, user, now):
+    """Insert the file's new months, [(provider id, month, data status)].
+
+    One ``INSERT … SELECT … FROM (VALUES …)`` per batch with just these three
+    per month: ``bulk_create`` prepared every field of every instance (13 ms
+    of a national month file, this 5 ms). The other columns hold what a new
+    month holds after its first save, taken from one such month: its
+    defaults, version 1, the import's time and user.
+    """
+    if not created:
+        return
+    first = ReportingMonth(version=1, updated_at=now, updated_by=user)
+    varying = [
+        ReportingMonth._meta.get_field(name)
+        for name in ("provider", "month", "data_status")
+    ]
+    constant = [
+        field
+        for field in ReportingMonth._meta.concrete_fields
+        if not field.primary_key and field not in varying
+    ]
+    constants = [
+        field.get_db_prep_save(getattr(first, field.attname), connection)
+        for field in constant
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in varying + constant)
+    # the constants once, then the months: (provider, month, data status) …
+    select = ", ".join(
+        [f"column{number}" for number in range(1, len(varying) + 1)]
+        + ["%s"] * len(constant)
+    )
+    marks = "(" + ", ".join(["%s"] * len(varying)) + ")"
+    limit = connection.features.max_query_params or 10**6
+    size = min(BATCH_SIZE, (limit - len(constant)) // len(varying))
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(created), size):
+            batch = created[start : start + size]
+            months = ", ".join([marks] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {ReportingMonth._meta.db_table} ({columns}) "  # noqa: S608
+                f"SELECT {select} FROM (VALUES {months}) AS new",
+                constants
+                + [
+                    value
+                    for provider, month, data_status in batch
+                    for value in (provider, adapt(month), data_status)
+                ],
             )

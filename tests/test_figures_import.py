@@ -324,6 +324,7 @@ def test_copy_and_portable_paths_write_the_same_values_and_history(
         "05558;2023-01;integrationen;insgesamt;210;t0",
     )
     assert run(first, coesfeld_user).ok
+    assert _reporting(coesfeld) == [("t0", 1, coesfeld_user.pk, "open", True)]
     revision = csv_bytes(
         "05558;2023-01;elb;insgesamt;8.520;t3",
         "05558;2023-01;elb;frauen;4.300;t3",
@@ -352,6 +353,49 @@ def test_copy_and_portable_paths_write_the_same_values_and_history(
         (Decimal("210"), "t0", Decimal("212"), "t3"),
     ]
     assert [h[7] for h in history] == ["", reason] * 3
+    assert _reporting(coesfeld) == [("t3", 2, coesfeld_user.pk, "open", True)]
+
+
+def _reporting(provider):
+    return [
+        (
+            m.data_status,
+            m.version,
+            m.updated_by_id,
+            m.approval,
+            m.updated_at is not None,
+        )
+        for m in ReportingMonth.objects.filter(provider=provider)
+    ]
+
+
+def test_new_months_of_a_file_are_inserted_batch_by_batch(
+    monkeypatch, coesfeld_user, coesfeld
+):
+    """Every new month of a file gets its reporting month, in each batch."""
+    from indicators import import_service
+
+    monkeypatch.setattr(import_service, "BATCH_SIZE", 2)
+    months = [f"2023-{number:02}" for number in range(1, 6)]
+    status = {"2023-01": "t3", "2023-02": "t3"}
+    report = run(
+        csv_bytes(
+            *(
+                f"05558;{month};elb;insgesamt;{100 + index};{status.get(month, 't0')}"
+                for index, month in enumerate(months)
+            )
+        ),
+        coesfeld_user,
+    )
+    assert report.ok, report.errors
+    found = ReportingMonth.objects.filter(provider=coesfeld).order_by("month")
+    assert [(m.month.month, m.data_status, m.version) for m in found] == [
+        (1, "t3", 1),
+        (2, "t3", 1),
+        (3, "t0", 1),
+        (4, "t0", 1),
+        (5, "t0", 1),
+    ]
 
 
 def test_a_bad_cell_repeated_is_reported_on_each_of_its_lines(coesfeld_user, coesfeld):
