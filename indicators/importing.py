@@ -335,16 +335,12 @@ def check_row(line, cells, context):
     element, sex, what = _read(
         context.what, (cells[_ELEMENT], cells[_SEX]), _read_what, context
     )
-    errors = [RowError(line, column, reason) for column, reason in where + what]
-
-    def fail(column, reason):
-        errors.append(RowError(line, column, str(reason)))
-
-    value = _value(cells[_VALUE], element, fail)
-    if errors:
-        errors.sort(key=lambda error: COLUMNS.index(error.column))
-        return None, errors
-    return Row(line, provider, month, element, sex, value, status), []
+    value, problem = _value(cells[_VALUE], element)
+    if where or what or problem:  # the rare bad row: its errors in column order
+        reasons = [*where, *what, *([("wert", str(problem))] if problem else [])]
+        reasons.sort(key=lambda reason: COLUMNS.index(reason[0]))
+        return None, [RowError(line, column, reason) for column, reason in reasons]
+    return Row(line, provider, month, element, sex, value, status), ()
 
 
 def _read(memo, cells, reader, context):
@@ -433,27 +429,26 @@ def _plain_digits():
 _PLAIN_DIGITS = _plain_digits()
 
 
-def _value(cell, element, fail):
+def _value(cell, element):
+    """(value, None), or (None, why the cell is no value)."""
     if (
         type(cell) is str
         and len(cell) <= _PLAIN_DIGITS
         and cell.isascii()
         and cell.isdigit()
     ):
-        return Decimal(cell)
+        return Decimal(cell), None
     whole = element.whole_numbers if element is not None else False
     try:
         if isinstance(cell, int | float | Decimal):
             value = validation.check_figure(Decimal(str(cell)), whole_numbers=whole)
-            return bounded_figure(value)
+            return bounded_figure(value), None
         text = _text(cell)
         if not text:
-            fail("wert", _("Der Wert fehlt."))
-            return None
-        return bounded_figure(validation.parse_figure(text, whole_numbers=whole))
+            return None, _("Der Wert fehlt.")
+        return bounded_figure(validation.parse_figure(text, whole_numbers=whole)), None
     except validation.FigureError as error:
-        fail("wert", error.message)
-        return None
+        return None, error.message
 
 
 def check_rows(table, context, progress=None):
