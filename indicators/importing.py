@@ -49,8 +49,9 @@ class RowError:
     reason: str
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
+    """A good row of the file. A named tuple: a national file has thousands."""
+
     line: int
     provider: object
     month: datetime.date
@@ -58,12 +59,14 @@ class Row:
     sex: str
     value: Decimal
     status: str
-    # (provider id, month, element id, sex): computed once, read for every
+    # (provider id, month, element id, sex): made once, read for every
     # comparison of the import (a property cost a quarter of its time).
-    key: tuple = field(init=False, repr=False, compare=False)
+    key: tuple
 
-    def __post_init__(self):
-        self.key = (self.provider.pk, self.month, self.element.pk, self.sex)
+    @classmethod
+    def of(cls, line, provider, month, element, sex, value, status):
+        key = (provider.pk, month, element.pk, sex)
+        return cls(line, provider, month, element, sex, value, status, key)
 
 
 @dataclass
@@ -326,13 +329,13 @@ _KEY, _MONTH, _ELEMENT, _SEX, _VALUE, _STATUS = map(COLUMNS.index, COLUMNS)
 
 def check_row(line, cells, context):
     """A Row, or None with the RowErrors of every bad column."""
-    provider, month, status, where = _read(
+    provider, month, status, where, where_key = _read(
         context.where,
         (cells[_KEY], cells[_MONTH], cells[_STATUS]),
         _read_where,
         context,
     )
-    element, sex, what = _read(
+    element, sex, what, what_key = _read(
         context.what, (cells[_ELEMENT], cells[_SEX]), _read_what, context
     )
     value, problem = _value(cells[_VALUE], element)
@@ -340,18 +343,30 @@ def check_row(line, cells, context):
         reasons = [*where, *what, *([("wert", str(problem))] if problem else [])]
         reasons.sort(key=lambda reason: COLUMNS.index(reason[0]))
         return None, [RowError(line, column, reason) for column, reason in reasons]
-    return Row(line, provider, month, element, sex, value, status), ()
+    key = where_key + what_key
+    return Row(line, provider, month, element, sex, value, status, key), ()
 
 
 def _read(memo, cells, reader, context):
-    """``reader(*cells, context)``, kept for the same cells of the same types."""
-    key = (cells, tuple(map(type, cells)))
+    """``reader(*cells, context)``, kept for the same cells of the same types.
+
+    Texts (every cell of a CSV file) are kept by the cells alone: no other
+    type equals a text. Cells of other types (an Excel file's numbers and
+    dates) are kept with their types: 1, 1.0 and True are equal keys but
+    may read differently.
+    """
+    try:
+        return memo[cells]
+    except KeyError:
+        pass
+    except TypeError:  # a cell that cannot be a key
+        return reader(*cells, context)
+    types = tuple(map(type, cells))
+    key = cells if all(kind is str for kind in types) else (cells, types)
     try:
         return memo[key]
     except KeyError:
         result = memo[key] = reader(*cells, context)
-    except TypeError:  # a cell that cannot be a key
-        result = reader(*cells, context)
     return result
 
 
@@ -376,7 +391,8 @@ def _read_where(provider_cell, month_cell, status_cell, context):
     status = STATUS_BY_FILE_CODE.get(_text(status_cell).lower())
     if status is None:
         reasons.append(("datenstand", _("Datenstand bitte als t0 oder t3 angeben.")))
-    return provider, month, status, tuple(reasons)
+    key = (provider.pk, month) if provider is not None else None
+    return provider, month, status, tuple(reasons), key
 
 
 def _read_what(element_cell, sex_cell, context):
@@ -402,7 +418,8 @@ def _read_what(element_cell, sex_cell, context):
                 _("„%(code)s“ wird nur insgesamt erfasst.") % {"code": element.code},
             )
         )
-    return element, sex, tuple(reasons)
+    key = (element.pk, sex) if element is not None else None
+    return element, sex, tuple(reasons), key
 
 
 def _regional_key(cell):

@@ -155,7 +155,7 @@ def report_from_json(data):
 
 def _change(item, providers, elements):
     line, pk, month, element, sex, value, status, old_value, old_status = item
-    row = Row(
+    row = Row.of(
         line,
         providers[pk],
         datetime.date.fromisoformat(month),

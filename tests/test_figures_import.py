@@ -176,6 +176,32 @@ def test_xlsx_import(coesfeld_user, coesfeld):
     assert MonthlyValue.objects.get(element__code="llu_eur").value == Decimal("1234.56")
 
 
+def test_equal_cells_of_other_types_are_read_each_by_its_type(coesfeld_user, coesfeld):
+    """An Excel file's 1 and TRUE are equal keys in Python; each keeps its text.
+
+    Also a text cell "5558" beside the number 5558: the number is a regional
+    key without its leading zero, the text an unknown one.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    sheet.append(["05558", "2023-01", 1, "insgesamt", 1, "t3"])
+    sheet.append(["05558", "2023-01", True, "insgesamt", 1, "t3"])
+    sheet.append([5558, "2023-02", "elb", "insgesamt", 1, "t3"])
+    sheet.append(["5558", "2023-02", "elb", "insgesamt", 1, "t3"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = run(buffer.getvalue(), coesfeld_user, name="export.xlsx", dry_run=True)
+    assert [(e.line, e.column) for e in report.errors] == [
+        (2, "merkmal"),
+        (3, "merkmal"),
+        (5, "regionalschluessel"),
+    ]
+    assert "„1“" in report.errors[0].reason
+    assert "„True“" in report.errors[1].reason
+    assert "„5558“" in report.errors[2].reason
+
+
 def test_broken_file_is_one_error(coesfeld_user, coesfeld):
     report = run(b"regionalschluessel;monat\n", coesfeld_user)
     assert "fehlen die Spalten" in report.errors[0].reason
