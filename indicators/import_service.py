@@ -118,13 +118,16 @@ def _check_reason(user, reason):
 
 
 def _import_rows(rows, report, user, reason, explanations, progress):
-    reporting = _lock_reporting_months(rows)
-    existing = _existing_values(rows)
+    # the Träger and months of the file, for the three lookups that follow
+    providers, months = {row.key[0] for row in rows}, {row.month for row in rows}
+    reporting = _lock_reporting_months(providers, months)
+    existing = _existing_values(providers, months)
     report.errors.extend(_split_errors(rows, existing))
     plan = _classify(rows, existing, report)
     report.changes = plan
     report.errors.extend(_locked_errors(plan, reporting))
-    report.warnings = _warnings(rows, plan, reporting, existing)
+    references = _reference_values(rows, existing, providers, months)
+    report.warnings = _warnings(plan, reporting, references)
     if report.errors or report.dry_run:
         return
     given, report.unexplained = import_warnings.explain(report.warnings, *explanations)
@@ -145,25 +148,23 @@ def _import_rows(rows, report, user, reason, explanations, progress):
     reasons = import_warnings.row_reasons(plan, report.warnings, given, reason)
     _write_values(plan, report.record, user, reasons, now)
     _write_reporting_months(reporting, report, user, now)
-    figures_changed({row.key[0] for row in rows})
+    figures_changed(providers)
 
 
-def _warnings(rows, plan, reporting, existing):
+def _warnings(plan, reporting, references):
     final = {
         key for key, month in reporting.items() if month.data_status == DataStatus.FINAL
     }
-    return import_warnings.jump_warnings(
-        plan, _reference_values(rows, existing)
-    ) + import_warnings.downgrade_warnings(plan, final)
+    jumps = import_warnings.jump_warnings(plan, references)
+    return jumps + import_warnings.downgrade_warnings(plan, final)
 
 
-def _reference_values(rows, existing):
+def _reference_values(rows, existing, providers, months):
     """Values to compare with (month before, a year before), file applied.
 
     {(provider id, month, element id, sex): value}: one query, for the
     months not in the file (``existing`` holds the stored values of those).
     """
-    providers, months = _months_and_providers(rows)
     wanted = {add_months(m, -1) for m in months} | {add_months(m, -12) for m in months}
     found = (
         MonthlyValue.objects.filter(
@@ -178,12 +179,7 @@ def _reference_values(rows, existing):
     return values
 
 
-def _months_and_providers(rows):
-    return {row.key[0] for row in rows}, {row.month for row in rows}
-
-
-def _lock_reporting_months(rows):
-    providers, months = _months_and_providers(rows)
+def _lock_reporting_months(providers, months):
     # In the same order in every import (no deadlock between two), without
     # the model's join to the Träger (whose rows would be locked too).
     found = (
@@ -194,9 +190,8 @@ def _lock_reporting_months(rows):
     return {(r.provider_id, r.month): r for r in found}
 
 
-def _existing_values(rows):
+def _existing_values(providers, months):
     """{(provider, month, element, sex): (id, value, status, comment)}."""
-    providers, months = _months_and_providers(rows)
     found = (
         MonthlyValue.objects.filter(provider_id__in=providers, month__in=months)
         .order_by()  # into a dict: the model's order would join and sort
