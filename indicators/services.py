@@ -8,8 +8,7 @@ so that two people editing one month cannot overwrite each other silently.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,18 +136,24 @@ def figures_changed(provider_ids):
     in the same transaction as the write.
     """
     ids = sorted({getattr(p, "pk", p) for p in provider_ids})
-    known = set(
-        FiguresVersion.objects.filter(provider_id__in=ids).values_list(
-            "provider_id", flat=True
-        )
-    )
-    FiguresVersion.objects.bulk_create(
-        [FiguresVersion(provider_id=pk, version=1) for pk in ids if pk not in known],
-        ignore_conflicts=True,
-    )
-    FiguresVersion.objects.filter(provider_id__in=known).update(
-        version=F("version") + 1
-    )
+    # One upsert per batch, a new counter at 1, a kept one counted up: in one
+    # statement, so that two first writes for a provider at once count twice
+    # (reading the known counters first, the later one skipped its insert
+    # behind the other's and counted nothing), in the same order everywhere.
+    table = connection.ops.quote_name(FiguresVersion._meta.db_table)
+    column = connection.ops.quote_name(FiguresVersion._meta.pk.column)
+    size = connection.features.max_query_params or 10_000
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            marks = ", ".join(["(%s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({column}, version) "  # noqa: S608
+                f"SELECT column1, 1 FROM (VALUES {marks}) AS changed "
+                "WHERE true "  # else SQLite reads ON CONFLICT as a join's ON
+                f"ON CONFLICT ({column}) DO UPDATE SET version = {table}.version + 1",
+                batch,
+            )
     commits.figures_written()
 
 

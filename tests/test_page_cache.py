@@ -316,6 +316,40 @@ def test_a_change_that_commits_after_a_higher_id_still_shows(ministry_user, coes
     assert "spät bestätigt" in _detail(client, agreement)
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's writers take the write lock in turn",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_first_writes_for_a_provider_at_once_both_count(coesfeld):
+    """The figures' counter of a provider that has none yet, moved by two
+    transactions at once: the second waits for the first's new row and must
+    count it up, not skip its own insert and count nothing (then results
+    computed between the two commits would pass for current)."""
+    from indicators.models import FiguresVersion
+    from indicators.services import figures_changed
+
+    counted, go_on = threading.Event(), threading.Event()
+
+    def count_in_a_long_transaction():
+        try:
+            with transaction.atomic():
+                figures_changed([coesfeld])
+                counted.set()
+                go_on.wait(30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=count_in_a_long_transaction)
+    other.start()
+    assert counted.wait(30)
+    threading.Timer(0.3, go_on.set).start()  # while this one waits for its row
+    with transaction.atomic():
+        figures_changed([coesfeld])
+    other.join(30)
+    assert FiguresVersion.objects.get(provider=coesfeld).version == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_committed_transaction_is_counted_once(coesfeld):
     from indicators.models import CommitCount
