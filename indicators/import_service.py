@@ -164,6 +164,8 @@ def _reference_values(rows, existing, providers, months):
 
     {(provider id, month, element id, sex): value}: one query, for the
     months not in the file (``existing`` holds the stored values of those).
+    Only the months compared with are kept: a month file compares with
+    none of its own, a year file with eleven.
     """
     wanted = {add_months(m, -1) for m in months} | {add_months(m, -12) for m in months}
     found = (
@@ -174,8 +176,11 @@ def _reference_values(rows, existing, providers, months):
         .values_list("provider_id", "month", "element_id", "sex", "value")
     )
     values = {(p, m, e, s): value for p, m, e, s, value in found}
-    values.update((key, stored[1]) for key, stored in existing.items())
-    values.update((row.key, row.value) for row in rows)
+    if wanted & months:
+        values.update(
+            (key, stored[1]) for key, stored in existing.items() if key[1] in wanted
+        )
+        values.update((row.key, row.value) for row in rows if row.month in wanted)
     return values
 
 
@@ -234,6 +239,8 @@ def _split_errors(rows, existing):
 
 def _locked_errors(plan, reporting):
     """One error per accepted (locked) month the file would change."""
+    if not any(month.is_locked for month in reporting.values()):
+        return []  # the usual file: no need to look at its rows
     first = {}
     for change in plan:
         row = change.row
