@@ -219,16 +219,22 @@ def _existing_values(providers, months):
 
 def _split_errors(rows, existing):
     """Women + men must not exceed the total, after the file is applied."""
-    merged = {key: found[1] for key, found in existing.items()}
-    first_line = {}
+    given, first_line = {}, {}  # the file's values of split elements
     for row in rows:
-        merged[row.key] = row.value
         if row.element.split_by_sex:
+            given[row.key] = row.value
             first_line.setdefault(row.key[:3], row.line)
+
+    def value(key):  # the file's, else the stored one
+        found = given.get(key)
+        if found is None and key in existing:
+            found = existing[key][1]
+        return found
+
     errors = []
     for (provider, month, element), line in first_line.items():
         total, women, men = (
-            merged.get((provider, month, element, sex))
+            value((provider, month, element, sex))
             for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)
         )
         if validation.split_exceeds_total(total, women, men):
@@ -422,8 +428,9 @@ def _copy_text(rows):
 
     return "".join(
         f"{_NULL if pk is None else pk}\t{provider}\t{iso(month)}\t{element}\t"
-        f"{sex}\t{value}\t{status}\t{text(comment)}\t"
-        f"{_NULL if old_value is None else old_value}\t{old_status}\t"
+        # !s: a Decimal's str, not its slower format() with an empty spec
+        f"{sex}\t{value!s}\t{status}\t{text(comment)}\t"
+        f"{_NULL if old_value is None else old_value!s}\t{old_status}\t"
         f"{text(reason)}\n"
         for (
             pk,

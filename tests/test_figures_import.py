@@ -154,6 +154,26 @@ def test_more_bad_rows_each_with_line_column_and_reason(coesfeld_user, coesfeld)
     ]
 
 
+def test_women_and_men_are_checked_against_what_is_stored_too(coesfeld_user, coesfeld):
+    """The rule holds after the file is applied: stored values count too."""
+    assert run(csv_bytes("05558;2023-01;elb;insgesamt;100;t3"), coesfeld_user).ok
+    split = csv_bytes(
+        "05558;2023-01;elb;frauen;60;t3", "05558;2023-01;elb;maenner;50;t3"
+    )
+    report = run(split, coesfeld_user, dry_run=True)
+    assert [(e.line, e.column) for e in report.errors] == [(2, "wert")]
+    assert "(110)" in report.errors[0].reason
+    assert "(100)" in report.errors[0].reason
+    fitting = csv_bytes(
+        "05558;2023-01;elb;frauen;60;t3", "05558;2023-01;elb;maenner;40;t3"
+    )
+    assert run(fitting, coesfeld_user).ok
+    lower = csv_bytes("05558;2023-01;elb;insgesamt;99;t3")  # below the stored split
+    assert [(e.line, e.column) for e in run(lower, coesfeld_user).errors] == [
+        (2, "wert")
+    ]
+
+
 def test_german_and_plain_notation_import_to_the_same_numbers(coesfeld_user, coesfeld):
     german = csv_bytes("05558;2023-01;llu_eur;insgesamt;1.234,56;t3", bom=False)
     run(german, coesfeld_user)
