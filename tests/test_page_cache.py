@@ -290,30 +290,43 @@ def test_a_change_that_commits_after_a_higher_id_still_shows(ministry_user, coes
     second = factories.goal(agreement, number="II", title="Zweites Ziel")
     client = Client()
     client.force_login(ministry_user)
-    saved, go_on = threading.Event(), threading.Event()
 
-    def change_first_in_a_long_transaction():
-        try:
-            with transaction.atomic():
-                goal = Goal.objects.get(pk=first.pk)
-                goal.title = "Erstes Ziel, spät bestätigt"
-                goal.save()  # draws the lower history id
-                saved.set()
-                go_on.wait(30)
-        finally:
-            connection.close()
+    def change_first():
+        goal = Goal.objects.get(pk=first.pk)
+        goal.title = "Erstes Ziel, spät bestätigt"
+        goal.save()  # draws the lower history id
 
-    other = threading.Thread(target=change_first_in_a_long_transaction)
-    other.start()
-    assert saved.wait(30)
+    other, commit = _in_a_long_transaction(change_first)
     second.title = "Zweites Ziel, sofort bestätigt"
     second.save()  # the higher id, committed at once
     page = _detail(client, agreement)  # stored between the two commits
     assert "sofort bestätigt" in page
     assert "spät bestätigt" not in page
-    go_on.set()
+    commit()
     other.join(30)
     assert "spät bestätigt" in _detail(client, agreement)
+
+
+def _in_a_long_transaction(work):
+    """Run ``work`` in a transaction of another thread, kept open after it.
+
+    Returns the thread and the function that lets it commit.
+    """
+    done, go_on = threading.Event(), threading.Event()
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+                done.set()
+                go_on.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert done.wait(30)
+    return thread, go_on.set
 
 
 @pytest.mark.skipif(
@@ -329,21 +342,8 @@ def test_two_first_writes_for_a_provider_at_once_both_count(coesfeld):
     from indicators.models import FiguresVersion
     from indicators.services import figures_changed
 
-    counted, go_on = threading.Event(), threading.Event()
-
-    def count_in_a_long_transaction():
-        try:
-            with transaction.atomic():
-                figures_changed([coesfeld])
-                counted.set()
-                go_on.wait(30)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=count_in_a_long_transaction)
-    other.start()
-    assert counted.wait(30)
-    threading.Timer(0.3, go_on.set).start()  # while this one waits for its row
+    other, commit = _in_a_long_transaction(lambda: figures_changed([coesfeld]))
+    threading.Timer(0.3, commit).start()  # while this one waits for its row
     with transaction.atomic():
         figures_changed([coesfeld])
     other.join(30)
