@@ -14,11 +14,12 @@ import random
 import time
 from decimal import Decimal
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zielsteuerung.accounts.models import Organisation
 
+from .bulk import insert_rows
 from .elements import ensure_default_elements
 from .models import (
     DataStatus,
@@ -275,25 +276,24 @@ def _load_provider(provider, elements):
         for month, total in series.items()
         for sex, value in split(code, total, rng).items()
     ]
-    _insert(
+    insert_rows(
         MonthlyValue,
         ["provider", "month", "element", "sex", "value", "data_status", "changed_at"],
         rows,
-        source=Source.DEMO,
-        comment="",
+        {"source": Source.DEMO, "comment": ""},
+        logged=False,
     )
     created = list(
         MonthlyValue.objects.filter(provider=provider).values_list(
             "pk", "value", "data_status"
         )
     )
-    _insert(
+    insert_rows(
         MonthlyValueChange,
         ["monthly_value", "new_value", "data_status", "changed_at"],
         [(pk, value, status, now) for pk, value, status in created],
-        source=Source.DEMO,
-        reason="Demodaten",
-        old_data_status="",
+        {"source": Source.DEMO, "reason": "Demodaten", "old_data_status": ""},
+        logged=False,
     )
     ReportingMonth.objects.bulk_create(
         [
@@ -309,54 +309,6 @@ def _load_provider(provider, elements):
         ignore_conflicts=True,
     )
     return len(rows)
-
-
-def _insert(model, names, rows, **constants):
-    """INSERT ``rows`` (tuples for the fields ``names``) plus ``constants``.
-
-    Many rows per statement (psycopg2's executemany makes a round trip per
-    row). Dates and times are prepared once per distinct value; integers,
-    strings and Decimals go to the driver as they are. The statements go to
-    the driver's cursor itself: with DEBUG on (``make run``), Django's debug
-    cursor would otherwise log each one with its 20,000 parameters, which
-    SQLite quotes one by one (the figures took 3.6 s instead of 1.4 s).
-    """
-    fields = [model._meta.get_field(name) for name in [*names, *constants]]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    extra = tuple(constants.values())
-    dates = [
-        (index, _preparer(field))
-        for index, field in enumerate(fields)
-        if isinstance(field, models.DateField)  # DateTimeField is one too
-    ]
-    chunk = 20_000 // len(fields)  # SQLite allows 32,766 parameters
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            params = []
-            for row in part:
-                values = [*row, *extra]
-                for index, prepare in dates:
-                    values[index] = prepare(values[index])
-                params += values
-            marks = ", ".join([mark] * len(part))
-            cursor.cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {marks}",  # noqa: S608
-                params,
-            )
-
-
-def _preparer(model_field):
-    cache = {}
-
-    def prepare(value):
-        if value not in cache:
-            cache[value] = model_field.get_db_prep_save(value, connection)
-        return cache[value]
-
-    return prepare
 
 
 def _status(month):
